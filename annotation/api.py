@@ -1,0 +1,165 @@
+"""REST endpoints of the annotation app, and the project-scoped base every app's viewsets use.
+
+Querysets only ever contain rows of projects the user may see, so a
+non-member gets 404 for anything of a project; a member whose role is too low
+for the action gets 403.
+"""
+
+from django.db import IntegrityError
+from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.response import Response
+
+from annotation import selectors, services
+from annotation.models import CandidateQuestion, Membership, Project, Question, ReviewItem, Video
+from annotation.permissions import Capability
+from annotation.serializers import (
+    CandidateQuestionSerializer,
+    MembershipSerializer,
+    ProjectSerializer,
+    QuestionSerializer,
+    ReviewItemSerializer,
+    VideoSerializer,
+)
+
+SAFE_ACTIONS = {"list", "retrieve", "metadata"}
+
+
+class ProjectCapabilityPermission(permissions.BasePermission):
+    """Checks the capability the view names for the current action against the user's role in the object's project."""
+
+    def has_object_permission(self, request, view, obj) -> bool:
+        return selectors.can(user=request.user, project=view.project_of(obj), capability=view.capability_for_action())
+
+
+class ProjectScopedViewSet(viewsets.GenericViewSet):
+    """Base for viewsets over rows that belong to a project through `project_field`."""
+
+    permission_classes = [permissions.IsAuthenticated, ProjectCapabilityPermission]
+    project_field = "project"
+    capabilities: dict[str, Capability] = {}
+    # Lists show only rows of projects where the user has this capability.
+    list_capability = Capability.VIEW
+
+    def capability_for_action(self) -> Capability:
+        if self.action in self.capabilities:
+            return self.capabilities[self.action]
+        return Capability.VIEW if self.action in SAFE_ACTIONS else Capability.MANAGE
+
+    def project_of(self, obj) -> Project:
+        for part in self.project_field.split("__"):
+            obj = getattr(obj, part)
+        return obj
+
+    def get_queryset(self):
+        capability = self.list_capability if self.action == "list" else Capability.VIEW
+        projects = selectors.projects_for(user=self.request.user, capability=capability)
+        queryset = super().get_queryset().filter(**{f"{self.project_field}__in": projects})
+        project_id = self.request.query_params.get("project")
+        if project_id:
+            if not project_id.isdigit():
+                raise ValidationError({"project": "must be a project id"})
+            queryset = queryset.filter(**{f"{self.project_field}__id": int(project_id)})
+        return queryset
+
+    def require(self, project: Project, capability: Capability) -> None:
+        """For writes whose project comes from the request body rather than from an existing row."""
+        if not selectors.can(user=self.request.user, project=project, capability=capability):
+            if selectors.can(user=self.request.user, project=project, capability=Capability.VIEW):
+                raise PermissionDenied(f"your role in {project.name} does not allow this ({capability.value})")
+            raise NotFound()
+
+
+class ProjectViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, ProjectScopedViewSet
+):
+    queryset = Project.objects.all()
+    serializer_class = ProjectSerializer
+    project_field = "pk"
+
+    def project_of(self, obj) -> Project:
+        return obj
+
+    def get_queryset(self):
+        return selectors.projects_for(user=self.request.user)
+
+    @action(detail=True, methods=["get"])
+    def summary(self, request, pk=None):
+        """Counts per workflow state for every stage of the project."""
+        return Response(selectors.project_summary(project=self.get_object()))
+
+
+class MembershipViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    ProjectScopedViewSet,
+):
+    queryset = Membership.objects.select_related("user", "project")
+    serializer_class = MembershipSerializer
+
+    def perform_create(self, serializer):
+        self.require(serializer.validated_data["project"], Capability.MANAGE)
+        try:
+            serializer.save()
+        except IntegrityError:
+            raise ValidationError({"user": "this user is already a member of the project"})
+
+    def perform_update(self, serializer):
+        if serializer.validated_data.get("project", serializer.instance.project) != serializer.instance.project:
+            raise ValidationError({"project": "a membership cannot move to another project"})
+        serializer.save()
+
+
+class VideoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ProjectScopedViewSet):
+    queryset = Video.objects.all()
+    serializer_class = VideoSerializer
+
+
+class CandidateQuestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ProjectScopedViewSet):
+    queryset = CandidateQuestion.objects.all()
+    serializer_class = CandidateQuestionSerializer
+    project_field = "video__project"
+
+
+class QuestionViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, ProjectScopedViewSet
+):
+    """Questions with optimistic concurrency: an update must carry the `version` it read; a stale one gets 409."""
+
+    queryset = Question.objects.all()
+    serializer_class = QuestionSerializer
+    project_field = "video__project"
+    capabilities = {"create": Capability.ANNOTATE, "partial_update": Capability.ANNOTATE}
+
+    def perform_create(self, serializer):
+        self.require(serializer.validated_data["video"].project, Capability.ANNOTATE)
+        serializer.validated_data.pop("version", None)
+        serializer.instance = services.create_question(annotator=self.request.user, **serializer.validated_data)
+
+    def partial_update(self, request, pk=None):
+        question = self.get_object()
+        expected = request.data.get("version")
+        if not isinstance(expected, int):
+            raise ValidationError({"version": "send the version you last read, as an integer"})
+        serializer = self.get_serializer(question, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        changes = {k: v for k, v in serializer.validated_data.items() if k not in {"version", "video"}}
+        try:
+            updated = services.update_question(question=question, expected_version=expected, changes=changes)
+        except services.StaleEdit as stale:
+            return Response(
+                {"detail": "this question changed since you loaded it", "current": self.get_serializer(stale.current).data},
+                status=status.HTTP_409_CONFLICT,
+            )
+        return Response(self.get_serializer(updated).data)
+
+
+class ReviewItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ProjectScopedViewSet):
+    queryset = ReviewItem.objects.all()
+    serializer_class = ReviewItemSerializer
+    capabilities = {"list": Capability.REVIEW, "retrieve": Capability.REVIEW}
+    list_capability = Capability.REVIEW

@@ -1,0 +1,81 @@
+from rest_framework import serializers
+
+from annotation.models import CandidateQuestion, Membership, Project, Question, ReviewItem, Video
+
+
+class ProjectSerializer(serializers.ModelSerializer):
+    role = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Project
+        fields = ["id", "name", "kind", "description", "settings", "created_at", "role"]
+        read_only_fields = ["created_at"]
+
+    def get_role(self, project) -> str | None:
+        from annotation.selectors import role_of
+
+        return role_of(user=self.context["request"].user, project=project)
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    username = serializers.CharField(source="user.username", read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["id", "project", "user", "username", "role", "created_at"]
+        read_only_fields = ["created_at"]
+
+
+class VideoSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Video
+        fields = [
+            "id", "project", "title", "external_id", "status", "error", "sha256", "size_bytes", "duration",
+            "fps", "variable_frame_rate", "frame_count", "width", "height", "rotation", "has_audio",
+            "audio_channels", "sample_rate", "meta", "created_at",
+        ]
+        read_only_fields = fields
+
+
+class CandidateQuestionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CandidateQuestion
+        fields = [
+            "id", "video", "text", "category", "modality", "query_start", "query_end", "state", "source",
+            "model", "prompt_version", "llm_call", "created_at",
+        ]
+        read_only_fields = fields
+
+
+class QuestionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Question
+        fields = [
+            "id", "video", "candidate", "text", "category", "modality", "drafted_answer", "ref_start", "ref_end",
+            "final_start", "final_end", "state", "version", "annotator", "created_at", "updated_at",
+        ]
+        read_only_fields = ["final_start", "final_end", "state", "annotator", "created_at", "updated_at"]
+
+    def validate(self, attrs):
+        start = attrs.get("ref_start", getattr(self.instance, "ref_start", None))
+        end = attrs.get("ref_end", getattr(self.instance, "ref_end", None))
+        if (start is None) != (end is None):
+            raise serializers.ValidationError({"ref_end": "give both ends of the reference interval, or neither"})
+        if start is not None and not 0 <= start < end:
+            raise serializers.ValidationError({"ref_end": "the reference interval must satisfy 0 <= start < end"})
+        video = attrs.get("video", getattr(self.instance, "video", None))
+        if start is not None and video is not None and video.duration and end > video.duration + 1e-6:
+            raise serializers.ValidationError(
+                {"ref_end": f"the reference interval ends after the video ({video.duration:.3f} s)"}
+            )
+        return attrs
+
+
+class ReviewItemSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ReviewItem
+        fields = [
+            "id", "project", "queue", "question", "qa_pair", "state", "claimed_by", "claimed_at", "decision",
+            "comment", "decided_by", "decided_at", "created_at",
+        ]
+        read_only_fields = fields

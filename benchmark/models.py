@@ -1,0 +1,86 @@
+"""What leaves the building: frozen releases and scored submissions."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class ReleaseFormat(models.TextChoices):
+    CG_AV_COUNTING = "cg-av-counting", "CG-AV-Counting"
+    R_AVST = "r-avst", "R-AVST"
+    HF_PARQUET = "hf-parquet", "Hugging Face Parquet"
+
+
+class ReleaseState(models.TextChoices):
+    PENDING = "pending", "Waiting for export"
+    EXPORTING = "exporting", "Exporting"
+    FROZEN = "frozen", "Frozen"
+    FAILED = "failed", "Failed"
+
+
+class Release(models.Model):
+    project = models.ForeignKey("annotation.Project", on_delete=models.PROTECT, related_name="releases")
+    version = models.CharField(max_length=32)
+    format = models.CharField(max_length=32, choices=ReleaseFormat.choices)
+    selection = models.JSONField(default=dict, blank=True)
+    state = models.CharField(max_length=16, choices=ReleaseState.choices, default=ReleaseState.PENDING)
+    manifest = models.JSONField(null=True, blank=True)
+    path = models.CharField(max_length=500, blank=True)
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    frozen_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["project", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "version", "format"], name="release_unique_version"),
+            models.CheckConstraint(
+                condition=Q(version__regex=r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(-[0-9A-Za-z.-]+)?$"),
+                name="release_version_semver",
+            ),
+            models.CheckConstraint(condition=Q(format__in=ReleaseFormat.values), name="release_format_valid"),
+            models.CheckConstraint(condition=Q(state__in=ReleaseState.values), name="release_state_valid"),
+            models.CheckConstraint(
+                condition=~Q(state=ReleaseState.FROZEN) | (Q(manifest__isnull=False) & Q(frozen_at__isnull=False)),
+                name="release_frozen_has_manifest",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project} {self.version} ({self.format})"
+
+
+class SubmissionState(models.TextChoices):
+    PENDING = "pending", "Waiting for scoring"
+    SCORED = "scored", "Scored"
+    FAILED = "failed", "Failed"
+
+
+class Submission(models.Model):
+    release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="submissions")
+    model_name = models.CharField(max_length=200)
+    file = models.FileField(upload_to="submissions/", max_length=500, blank=True)
+    is_human_baseline = models.BooleanField(default=False)
+    state = models.CharField(max_length=16, choices=SubmissionState.choices, default=SubmissionState.PENDING)
+    metrics = models.JSONField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["release", "-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(model_name=""), name="submission_model_named"),
+            models.CheckConstraint(condition=Q(state__in=SubmissionState.values), name="submission_state_valid"),
+            models.CheckConstraint(
+                condition=~Q(state=SubmissionState.SCORED) | Q(metrics__isnull=False), name="submission_scored_has_metrics"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.model_name} on {self.release}"

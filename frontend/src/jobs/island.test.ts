@@ -1,0 +1,77 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { readIslandConfig } from './island';
+
+function setup(html: string): { root: HTMLElement; script: Element | null } {
+  document.body.innerHTML = html;
+  const root = document.getElementById('jobs-root');
+  if (root === null) {
+    throw new Error('no root');
+  }
+  return { root, script: document.getElementById('jobs-initial') };
+}
+
+afterEach(() => {
+  document.body.innerHTML = '';
+});
+
+const JOB = {
+  id: 3,
+  kind: 'import_gpx',
+  kind_label: 'Import GPX',
+  state: 'queued',
+  target_label: 'a.gpx',
+  project: null,
+  project_name: null,
+  progress_done: 0,
+  progress_total: 0,
+  error: '',
+  attempts: 0,
+  created_at: '2024-05-01T10:00:00Z',
+  started_at: null,
+  finished_at: null,
+  updated_at: '2024-05-01T10:00:00Z',
+};
+
+describe('readIslandConfig', () => {
+  it('reads the api url and a json_script list', () => {
+    const { root, script } = setup(
+      `<div id="jobs-root" data-api-url="/api/jobs/"></div>
+       <script type="application/json" id="jobs-initial">${JSON.stringify([JOB])}</script>`,
+    );
+    expect(readIslandConfig(root, script)).toEqual({ apiUrl: '/api/jobs/', initialJobs: [JOB] });
+  });
+
+  it('accepts a DRF paginated envelope', () => {
+    const payload = { count: 1, next: null, previous: null, results: [JOB] };
+    const { root, script } = setup(
+      `<div id="jobs-root" data-api-url="/api/jobs/"></div>
+       <script type="application/json" id="jobs-initial">${JSON.stringify(payload)}</script>`,
+    );
+    expect(readIslandConfig(root, script).initialJobs).toEqual([JOB]);
+  });
+
+  it('decodes json_script escapes', () => {
+    // Django's json_script escapes <, > and & as \u003C, \u003E, \u0026.
+    const job = { ...JOB, target_label: '<b>&</b>' };
+    const escaped = JSON.stringify([job])
+      .replace(/</g, '\\u003C')
+      .replace(/>/g, '\\u003E')
+      .replace(/&/g, '\\u0026');
+    const { root, script } = setup(
+      `<div id="jobs-root" data-api-url="/x/"></div><script type="application/json" id="jobs-initial">${escaped}</script>`,
+    );
+    expect(readIslandConfig(root, script).initialJobs[0]?.target_label).toBe('<b>&</b>');
+  });
+
+  it('falls back to no jobs when the script is missing or invalid', () => {
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    let { root, script } = setup('<div id="jobs-root"></div>');
+    expect(readIslandConfig(root, script)).toEqual({ apiUrl: '', initialJobs: [] });
+
+    ({ root, script } = setup(
+      '<div id="jobs-root" data-api-url="/a/"></div><script type="application/json" id="jobs-initial">{oops</script>',
+    ));
+    expect(readIslandConfig(root, script)).toEqual({ apiUrl: '/a/', initialJobs: [] });
+    expect(errors).toHaveBeenCalledOnce();
+  });
+});

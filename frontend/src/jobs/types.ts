@@ -1,0 +1,27 @@
+export type JobState = 'queued' | 'running' | 'retrying' | 'succeeded' | 'failed';
+
+export interface Job {
+  id: number;
+  kind: string;
+  kind_label: string;
+  state: JobState;
+  target_label: string;
+  project: number | null;
+  project_name: string | null;
+  progress_done: number;
+  progress_total: number;
+  error: string;
+  attempts: number;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  updated_at: string;
+}
+
+/** DRF's PageNumberPagination / LimitOffsetPagination envelope. */
+export interface Paginated<T> {
+  count: number;
+  next: string | null;
+  previous: string | null;
+  results: T[];
+}

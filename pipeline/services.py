@@ -1,0 +1,55 @@
+"""Writes for the pipeline app: starting and retrying jobs."""
+
+import uuid
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+
+from annotation.models import Project
+from pipeline.jobs import JOB_KINDS
+from pipeline.models import Job, JobState
+
+
+class JobError(Exception):
+    pass
+
+
+def _send(job: Job) -> None:
+    kind = JOB_KINDS[job.kind]
+    kind.task.apply_async(args=[job.pk], kwargs=job.params, queue=kind.queue, task_id=job.task_id)
+
+
+def enqueue_job(
+    *, kind: str, project: Project | None = None, target: models.Model | None = None, params: dict | None = None
+) -> Job:
+    """Create the Job row and send its task once the surrounding transaction commits."""
+    if kind not in JOB_KINDS:
+        raise JobError(f"unknown job kind {kind!r}")
+    job = Job.objects.create(
+        kind=kind,
+        queue=JOB_KINDS[kind].queue,
+        project=project,
+        target_type=ContentType.objects.get_for_model(target) if target is not None else None,
+        target_id=target.pk if target is not None else None,
+        target_label=str(target)[:255] if target is not None else "",
+        params=params or {},
+        task_id=str(uuid.uuid4()),
+    )
+    transaction.on_commit(lambda: _send(job))
+    return job
+
+
+def retry_job(*, job: Job) -> Job:
+    """Queue a failed job again, as a new attempt of the same row."""
+    with transaction.atomic():
+        job = Job.objects.select_for_update().get(pk=job.pk)
+        if job.state != JobState.FAILED:
+            raise JobError(f"only a failed job can be retried; this one is {job.get_state_display().lower()}")
+        job.state = JobState.QUEUED
+        job.error = ""
+        job.finished_at = None
+        job.progress_done = 0
+        job.task_id = str(uuid.uuid4())
+        job.save()
+        transaction.on_commit(lambda: _send(job))
+    return job
