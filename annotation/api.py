@@ -77,6 +77,7 @@ class ProjectViewSet(
     queryset = Project.objects.all()
     serializer_class = ProjectSerializer
     project_field = "pk"
+    capabilities = {"summary": Capability.VIEW}
 
     def project_of(self, obj) -> Project:
         return obj

@@ -20,9 +20,16 @@ def _send(job: Job) -> None:
 
 
 def enqueue_job(
-    *, kind: str, project: Project | None = None, target: models.Model | None = None, params: dict | None = None
+    *,
+    kind: str,
+    project: Project | None = None,
+    target: models.Model | None = None,
+    params: dict | None = None,
+    dispatch: bool = True,
 ) -> Job:
-    """Create the Job row and send its task once the surrounding transaction commits."""
+    """Create the Job row and send its task once the surrounding transaction commits.
+
+    With dispatch=False the row is only created, for a caller that runs it here with run_job_here()."""
     if kind not in JOB_KINDS:
         raise JobError(f"unknown job kind {kind!r}")
     job = Job.objects.create(
@@ -35,7 +42,15 @@ def enqueue_job(
         params=params or {},
         task_id=str(uuid.uuid4()),
     )
-    transaction.on_commit(lambda: _send(job))
+    if dispatch:
+        transaction.on_commit(lambda: _send(job))
+    return job
+
+
+def run_job_here(*, job: Job) -> Job:
+    """Run a queued job in this process (commands with --wait), with the same bookkeeping a worker does."""
+    JOB_KINDS[job.kind].task.apply(args=[job.pk], kwargs=job.params, task_id=job.task_id)
+    job.refresh_from_db()
     return job
 
 

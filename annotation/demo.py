@@ -1,0 +1,120 @@
+"""The demo project: three accounts (one per role) and synthetic audio-visual videos whose answers are known.
+
+Passwords come from CLUEBENCH_DEMO_PASSWORD when set; otherwise each account
+gets a random one at creation, kept in var/demo-logins.json (mode 0600) so
+`make run` can print it again. No password is in the repository.
+"""
+
+import json
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+from annotation.models import Membership, Project, ProjectKind, Role, Video, VideoStatus
+from pipeline.media import synthetic
+from pipeline.models import Job, JobState
+from pipeline.services import enqueue_job
+
+DEMO_PROJECT = "demo"
+DEMO_USERS = {Role.ANNOTATOR: "demo-annotator", Role.REVIEWER: "demo-reviewer", Role.MANAGER: "demo-manager"}
+MANAGERS_GROUP = "Project managers"
+SYNTHESIZE = "media.synthesize_video"
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    role: str
+    username: str
+    password: str
+
+
+def _logins_file() -> Path:
+    return Path(settings.VAR_DIR) / "demo-logins.json"
+
+
+def _saved_passwords() -> dict:
+    try:
+        return json.loads(_logins_file().read_text())
+    except (FileNotFoundError, ValueError):
+        return {}
+
+
+def _save_passwords(passwords: dict) -> None:
+    path = _logins_file()
+    path.write_text(json.dumps(passwords, indent=2))
+    path.chmod(0o600)
+
+
+def managers_group() -> Group:
+    """Staff users in this group may use the admin for the projects they manage (see annotation.admin)."""
+    group, _ = Group.objects.get_or_create(name=MANAGERS_GROUP)
+    perms = Permission.objects.filter(content_type__app_label__in=["annotation", "pipeline", "benchmark"])
+    group.permissions.set(perms)
+    return group
+
+
+def ensure_demo_users(password: str | None) -> list[DemoLogin]:
+    User = get_user_model()
+    saved = _saved_passwords()
+    logins = []
+    for role, username in DEMO_USERS.items():
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            chosen = password or secrets.token_urlsafe(9)
+            user = User.objects.create_user(username=username, password=chosen)
+            saved[username] = chosen
+        elif password and not user.check_password(password):
+            user.set_password(password)
+            user.save(update_fields=["password"])
+            saved[username] = password
+        if role == Role.MANAGER and not user.is_staff:
+            user.is_staff = True
+            user.save(update_fields=["is_staff"])
+            user.groups.add(managers_group())
+        logins.append(DemoLogin(role=role, username=username, password=saved.get(username, "(set before; unknown)")))
+    _save_passwords(saved)
+    return logins
+
+
+def ensure_demo_project(*, videos: int, seconds: float, dispatch: bool = True) -> tuple[Project, list[Job]]:
+    """Create the demo project once; queue the synthesis of any demo video that has no file yet."""
+    User = get_user_model()
+    with transaction.atomic():
+        project, _ = Project.objects.get_or_create(
+            name=DEMO_PROJECT,
+            defaults={
+                "kind": ProjectKind.COUNTING,
+                "description": "Synthetic videos with a known number of audible beeps and moving coloured squares.",
+            },
+        )
+        for role, username in DEMO_USERS.items():
+            Membership.objects.get_or_create(project=project, user=User.objects.get(username=username), defaults={"role": role})
+        jobs = []
+        for number in range(1, videos + 1):
+            spec = synthetic.demo_spec(seed=number, duration=seconds)
+            video, _ = Video.objects.get_or_create(
+                project=project,
+                external_id=f"demo-{number}",
+                defaults={"title": f"Beeps and squares {number}", "status": VideoStatus.UPLOADED},
+            )
+            if video.file:
+                continue
+            pending = Job.objects.filter(
+                kind=SYNTHESIZE, target_id=video.pk, state__in=[JobState.QUEUED, JobState.RUNNING, JobState.RETRYING]
+            ).exists()
+            if not pending:
+                jobs.append(
+                    enqueue_job(
+                        kind=SYNTHESIZE,
+                        project=project,
+                        target=video,
+                        params={"video_id": video.pk, "spec": spec.to_dict()},
+                        dispatch=dispatch,
+                    )
+                )
+    return project, jobs

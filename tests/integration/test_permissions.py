@@ -1,0 +1,235 @@
+"""Every page and endpoint against every kind of user: anonymous, non-member, annotator, reviewer, manager.
+
+A non-member gets 404 for anything of a project (its existence is not
+disclosed) and empty lists; a member whose role is too low gets 403.
+"""
+
+from dataclasses import dataclass
+from typing import Callable
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from annotation.models import (
+    CandidateQuestion,
+    Membership,
+    Question,
+    ReviewItem,
+    ReviewQueue,
+    Role,
+    Source,
+    Video,
+)
+from benchmark.models import Release, Submission
+from pipeline.models import Job, JobState, LLMCall
+
+ROLES = ["anonymous", "outsider", "annotator", "reviewer", "manager"]
+RANK = {"annotator": 1, "reviewer": 2, "manager": 3}
+
+
+@pytest.fixture
+def world(team):
+    project = team.project
+    video = Video.objects.create(project=project, title="v", duration=60.0, fps=25.0)
+    candidate = CandidateQuestion.objects.create(
+        video=video, text="How many beeps?", category="event", modality="A", source=Source.HUMAN
+    )
+    question = Question.objects.create(video=video, text="How many beeps?", category="event", modality="A")
+    review = ReviewItem.objects.create(project=project, queue=ReviewQueue.ARBITRATION, question=question)
+    job = Job.objects.create(
+        kind="media.synthesize_video", queue="media", project=project, state=JobState.FAILED,
+        error="ValueError: boom", finished_at=timezone.now(),
+    )
+    call = LLMCall.objects.create(
+        project=project, provider="openai", model="gpt-4o-mini", prompt_version="stage1-v1", input_hash="a" * 64,
+        outcome="ok",
+    )
+    release = Release.objects.create(project=project, version="1.0.0", format="cg-av-counting")
+    submission = Submission.objects.create(release=release, model_name="m")
+    membership = Membership.objects.get(project=project, user=team.annotator)
+    return {
+        "team": team, "project": project, "video": video, "candidate": candidate, "question": question,
+        "review": review, "job": job, "call": call, "release": release, "submission": submission,
+        "membership": membership,
+    }
+
+
+@dataclass
+class Case:
+    name: str
+    method: str
+    url: Callable[[dict], str]
+    minimum: str  # the lowest role allowed
+    data: Callable[[dict], dict] | None = None
+    page: bool = False
+    ok: int = 200
+
+
+def detail(basename: str, key: str):
+    return lambda w: reverse(f"{basename}-detail", args=[w[key].pk])
+
+
+CASES = [
+    # pages
+    Case("project home", "get", lambda w: reverse("project-home", args=[w["project"].pk]), "annotator", page=True),
+    Case("project jobs page", "get", lambda w: reverse("project-jobs", args=[w["project"].pk]), "annotator", page=True),
+    # API: reads
+    Case("project detail", "get", detail("project", "project"), "annotator"),
+    Case("project summary", "get", lambda w: reverse("project-summary", args=[w["project"].pk]), "annotator"),
+    Case("membership detail", "get", detail("membership", "membership"), "annotator"),
+    Case("video detail", "get", detail("video", "video"), "annotator"),
+    Case("candidate detail", "get", detail("candidate", "candidate"), "annotator"),
+    Case("question detail", "get", detail("question", "question"), "annotator"),
+    Case("job detail", "get", detail("job", "job"), "annotator"),
+    Case("release detail", "get", detail("release", "release"), "annotator"),
+    Case("submission detail", "get", detail("submission", "submission"), "annotator"),
+    Case("review item detail", "get", detail("reviewitem", "review"), "reviewer"),
+    Case("llm call detail", "get", detail("llmcall", "call"), "manager"),
+    # API: writes
+    Case(
+        "create question", "post", lambda w: reverse("question-list"), "annotator",
+        data=lambda w: {"video": w["video"].pk, "text": "How many squares?", "category": "object", "modality": "V"},
+        ok=201,
+    ),
+    Case(
+        "edit question", "patch", detail("question", "question"), "annotator",
+        data=lambda w: {"version": w["question"].version, "text": "How many beeps are heard?"},
+    ),
+    Case("edit project", "patch", detail("project", "project"), "manager", data=lambda w: {"description": "new"}),
+    Case(
+        "add member", "post", lambda w: reverse("membership-list"), "manager",
+        data=lambda w: {"project": w["project"].pk, "user": w["team"].outsider.pk, "role": Role.ANNOTATOR},
+        ok=201,
+    ),
+    Case("change member role", "patch", detail("membership", "membership"), "manager", data=lambda w: {"role": "reviewer"}),
+    Case("remove member", "delete", detail("membership", "membership"), "manager", ok=204),
+    Case("retry job", "post", lambda w: reverse("job-retry", args=[w["job"].pk]), "manager", ok=202),
+]
+
+
+def expected_status(case: Case, role: str) -> int:
+    if role == "anonymous":
+        return 302 if case.page else 401
+    if role == "outsider":
+        return 404
+    if RANK[role] >= RANK[case.minimum]:
+        return case.ok
+    return 403
+
+
+@pytest.fixture(autouse=True)
+def _no_dispatch(monkeypatch):
+    # The retry endpoint would send a task to Redis; here only the permission decision matters.
+    monkeypatch.setattr("pipeline.services._send", lambda job: None)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_permission_matrix(world, case, role):
+    client = APIClient()
+    user = world["team"].user(role)
+    if user is not None:
+        client.force_login(user) if case.page else client.force_authenticate(user)
+    data = case.data(world) if case.data else None
+    response = getattr(client, case.method)(case.url(world), data=data, format="json")
+    assert response.status_code == expected_status(case, role), response.content[:300]
+    if case.page and role == "anonymous":
+        assert response["Location"].startswith(reverse("login"))
+
+
+LISTS = ["project", "membership", "video", "candidate", "question", "job", "release", "submission"]
+
+
+@pytest.mark.parametrize("basename", LISTS)
+@pytest.mark.parametrize("role", ROLES)
+def test_lists_show_only_projects_of_the_user(world, basename, role):
+    client = APIClient()
+    user = world["team"].user(role)
+    if user is not None:
+        client.force_authenticate(user)
+    response = client.get(reverse(f"{basename}-list"))
+    if role == "anonymous":
+        assert response.status_code == 401
+        return
+    assert response.status_code == 200
+    results = response.data["results"]
+    if role == "outsider":
+        project_ids = {r.get("project") for r in results} | {r["id"] for r in results if basename == "project"}
+        assert world["project"].pk not in project_ids if basename in {"project", "membership", "video", "job", "release"} else results == []
+    else:
+        assert len(results) >= 1
+
+
+@pytest.mark.parametrize("role,visible", [("annotator", False), ("reviewer", True), ("manager", True), ("outsider", False)])
+def test_review_queue_list_needs_reviewer(world, role, visible):
+    client = APIClient()
+    client.force_authenticate(world["team"].user(role))
+    ids = [r["id"] for r in client.get(reverse("reviewitem-list")).data["results"]]
+    assert (world["review"].pk in ids) is visible
+
+
+@pytest.mark.parametrize("role,visible", [("annotator", False), ("reviewer", False), ("manager", True)])
+def test_llm_call_log_needs_manager(world, role, visible):
+    client = APIClient()
+    client.force_authenticate(world["team"].user(role))
+    ids = [r["id"] for r in client.get(reverse("llmcall-list")).data["results"]]
+    assert (world["call"].pk in ids) is visible
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_home_and_jobs_pages(world, client, role):
+    user = world["team"].user(role)
+    if user is not None:
+        client.force_login(user)
+    for name in ("home", "jobs"):
+        response = client.get(reverse(name))
+        if role == "anonymous":
+            assert response.status_code == 302
+            continue
+        assert response.status_code == 200
+        shown = world["project"].name in response.content.decode()
+        assert shown is (role != "outsider")
+
+
+@pytest.mark.parametrize("role,status", [("anonymous", 401), ("outsider", 200), ("annotator", 200)])
+def test_schema_and_docs_need_login(world, role, status):
+    client = APIClient()
+    user = world["team"].user(role)
+    if user is not None:
+        client.force_login(user)
+    assert client.get(reverse("schema")).status_code == status
+    docs = client.get(reverse("swagger-ui"))
+    assert docs.status_code == (status if status != 401 else 401)
+
+
+@pytest.mark.parametrize(
+    "role,status", [("anonymous", 302), ("outsider", 302), ("annotator", 302), ("reviewer", 302), ("manager", 200)]
+)
+def test_admin_only_for_managers(world, client, role, status):
+    from annotation.demo import managers_group
+
+    team = world["team"]
+    team.manager.is_staff = True
+    team.manager.save()
+    team.manager.groups.add(managers_group())
+    user = team.user(role)
+    if user is not None:
+        client.force_login(user)
+    assert client.get(reverse("admin:annotation_question_changelist")).status_code == status
+
+
+def test_admin_shows_a_manager_only_their_projects(world, client):
+    from annotation.demo import managers_group
+
+    team = world["team"]
+    Video.objects.create(project=team.other_project, title="secret video of beta")
+    team.manager.is_staff = True
+    team.manager.save()
+    team.manager.groups.add(managers_group())
+    client.force_login(team.manager)
+    page = client.get(reverse("admin:annotation_video_changelist")).content.decode()
+    assert "secret video of beta" not in page
+    other = Video.objects.get(title="secret video of beta")
+    assert client.get(reverse("admin:annotation_video_change", args=[other.pk])).status_code == 302
