@@ -34,7 +34,7 @@ class DemoLogin:
 
 
 def _logins_file() -> Path:
-    return Path(settings.VAR_DIR) / "demo-logins.json"
+    return Path(settings.DEMO_LOGINS_FILE)
 
 
 def _saved_passwords() -> dict:

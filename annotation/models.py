@@ -335,7 +335,7 @@ class Audibility(models.TextChoices):
 class AVObject(models.Model):
     """R-AVST: a noun object of an event caption with its audibility, proposed by the LLM or a person."""
 
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="objects")
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="av_objects")
     name = models.CharField(max_length=100)
     audibility = models.CharField(max_length=16, choices=Audibility.choices)
     state = models.CharField(max_length=16, choices=Decision.choices, default=Decision.PROPOSED)

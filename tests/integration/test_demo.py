@@ -1,0 +1,48 @@
+import pytest
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+
+from annotation.models import Membership, Project, Video
+from pipeline.media import synthetic
+from pipeline.models import Job, JobState
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_creates_project_accounts_and_videos_once(capsys):
+    call_command("demo", "--videos", "2", "--seconds", "2.5", "--wait", "--password", "demo-pass-1")
+    out = capsys.readouterr().out
+    assert "demo-annotator / demo-pass-1" in out
+
+    project = Project.objects.get(name="demo")
+    roles = dict(Membership.objects.filter(project=project).values_list("user__username", "role"))
+    assert roles == {"demo-annotator": "annotator", "demo-reviewer": "reviewer", "demo-manager": "manager"}
+    assert authenticate(username="demo-reviewer", password="demo-pass-1") is not None
+    assert authenticate(username="demo-manager", password="demo-pass-1").is_staff
+
+    videos = list(Video.objects.filter(project=project).order_by("external_id"))
+    assert [v.external_id for v in videos] == ["demo-1", "demo-2"]
+    for number, video in enumerate(videos, start=1):
+        assert (settings.MEDIA_ROOT / video.file.name).is_file()
+        expected = synthetic.truth(synthetic.demo_spec(seed=number, duration=2.5))
+        assert video.meta["synthetic"]["truth"] == expected
+    assert set(Job.objects.values_list("state", flat=True)) == {JobState.SUCCEEDED}
+
+    # Running it again changes nothing and queues nothing.
+    call_command("demo", "--videos", "2", "--seconds", "2.5", "--wait")
+    assert Job.objects.count() == 2 and Video.objects.count() == 2
+    assert "demo-annotator / demo-pass-1" in capsys.readouterr().out
+
+
+def test_demo_without_wait_queues_one_job_per_video(django_capture_on_commit_callbacks, monkeypatch):
+    sent = []
+    monkeypatch.setattr("pipeline.services._send", sent.append)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("demo", "--videos", "3", "--seconds", "3")
+    assert sorted(job.target_label for job in sent) == ["Beeps and squares 1", "Beeps and squares 2", "Beeps and squares 3"]
+    assert all(job.state == JobState.QUEUED and job.queue == "media" for job in sent)
+    # Queued jobs are not queued twice.
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("demo", "--videos", "3", "--seconds", "3")
+    assert len(sent) == 3
