@@ -9,10 +9,10 @@ const NOW = Date.parse('2024-05-01T10:05:00Z');
 function makeJob(overrides: Partial<Job> = {}): Job {
   return {
     id: 1,
-    kind: 'import_gpx',
-    kind_label: 'Import GPX',
+    kind: 'media.synthesize_video',
+    kind_label: 'Generate synthetic video',
     state: 'running',
-    target_label: 'track.gpx',
+    target_label: 'Beeps and squares 1',
     project: 7,
     project_name: 'Alps 2024',
     progress_done: 3,
@@ -111,8 +111,8 @@ describe('JobsTable', () => {
     expect(rows(container).map((r) => r.dataset.jobId)).toEqual(['1', '2', '3']);
 
     // Running job with known total.
-    expect(cell(container, 1, 'job-kind').textContent).toBe('Import GPX');
-    expect(cell(container, 1, 'job-target').textContent).toBe('track.gpx');
+    expect(cell(container, 1, 'job-kind').textContent).toBe('Generate synthetic video');
+    expect(cell(container, 1, 'job-target').textContent).toBe('Beeps and squares 1');
     expect(cell(container, 1, 'job-project').textContent).toBe('Alps 2024');
     const state1 = cell(container, 1, 'job-state').querySelector('span.state');
     expect(state1?.className).toBe('state state-running');
@@ -195,7 +195,7 @@ describe('JobsTable', () => {
     expect(rows(container).map((r) => r.dataset.jobId)).toEqual(['9']);
   });
 
-  it('keeps polling while a job is active and stops once all are finished', async () => {
+  it('polls fast while a job is active and slowly once all are finished', async () => {
     const fetchImpl = vi
       .fn<typeof fetch>()
       .mockResolvedValueOnce(jsonResponse(page([makeJob({ progress_done: 5 })])))
@@ -228,23 +228,35 @@ describe('JobsTable', () => {
       'state state-succeeded',
     );
 
-    // Everything is finished: no more requests, no pending timers.
-    await advance(10_000);
-    expect(fetchImpl).toHaveBeenCalledTimes(3);
-    expect(vi.getTimerCount()).toBe(0);
     expect(cell(container, 1, 'job-state').textContent).toBe('Succeeded');
     expect(cell(container, 1, 'job-attempts').textContent).toBe('2');
+
+    // Everything is finished: the next request only after the idle delay.
+    await advance(14_000);
+    expect(fetchImpl).toHaveBeenCalledTimes(3);
+    await advance(1_000);
+    expect(fetchImpl).toHaveBeenCalledTimes(4);
   });
 
-  it('polls once after mount even when nothing is active, then stops', async () => {
+  it('polls slowly while nothing is active, and a new job shows without a reload', async () => {
     const done = makeJob({ state: 'succeeded', progress_done: 10, finished_at: NOW_ISO() });
-    const fetchImpl = vi.fn<typeof fetch>().mockResolvedValue(jsonResponse(page([done])));
-    render(<JobsTable apiUrl={API_URL} initialJobs={[done]} fetchImpl={fetchImpl} />);
+    const fresh = makeJob({ id: 77, state: 'queued', target_label: 'new video' });
+    const fetchImpl = vi
+      .fn<typeof fetch>()
+      .mockResolvedValueOnce(jsonResponse(page([fresh, done])))
+      .mockResolvedValue(jsonResponse(page([done])));
+    const { container } = render(
+      <JobsTable apiUrl={API_URL} initialJobs={[done]} idlePollMs={15_000} fetchImpl={fetchImpl} />,
+    );
 
     await advance(2000);
+    expect(fetchImpl).not.toHaveBeenCalled();
+    await advance(13_000);
     expect(fetchImpl).toHaveBeenCalledTimes(1);
-    await advance(20_000);
-    expect(fetchImpl).toHaveBeenCalledTimes(1);
+    expect(rows(container).map((r) => r.dataset.jobId)).toEqual(['77', String(done.id)]);
+    // The new job is active: back to the fast interval.
+    await advance(2000);
+    expect(fetchImpl).toHaveBeenCalledTimes(2);
   });
 
   it('shows a notice on an HTTP error, keeps the rows and retries', async () => {
@@ -264,7 +276,7 @@ describe('JobsTable', () => {
     // Last good data is still shown.
     expect(rows(container)).toHaveLength(1);
     expect(cell(container, 1, 'job-progress').textContent).toContain('3 / 10');
-    expect(cell(container, 1, 'job-kind').textContent).toBe('Import GPX');
+    expect(cell(container, 1, 'job-kind').textContent).toBe('Generate synthetic video');
 
     // The next poll succeeds: data is refreshed and the notice goes away.
     await advance(2000);
@@ -306,7 +318,7 @@ describe('JobsTable', () => {
   });
 
   it('shows the error text of a failed job', () => {
-    const traceback = 'Traceback (most recent call last):\n  ValueError: bad GPX <trkpt>';
+    const traceback = 'Traceback (most recent call last):\n  ValueError: beep 3 lies outside the video <10 s>';
     const { container } = render(
       <JobsTable
         apiUrl={API_URL}

@@ -6,8 +6,10 @@ import type { Job, JobState } from './types';
 export interface JobsTableProps {
   apiUrl: string;
   initialJobs: Job[];
-  /** Delay between polls in milliseconds (default 2000). */
+  /** Delay between polls while a job is active, in milliseconds (default 2000). */
   pollMs?: number;
+  /** Delay between polls while nothing is active, so new jobs still appear (default 15000). */
+  idlePollMs?: number;
   /** Injected for tests; defaults to the global fetch. */
   fetchImpl?: typeof fetch;
 }
@@ -23,11 +25,12 @@ const STATE_LABELS: Record<JobState, string> = {
 const defaultFetch: typeof fetch = (input, init) => fetch(input, init);
 
 /**
- * Table of background jobs. Polls `apiUrl` once after mount and then every
- * `pollMs` while any job is queued/running/retrying. A failed poll keeps the
- * last good rows, shows a notice and is retried after `pollMs`.
+ * Table of background jobs. Polls `apiUrl` every `pollMs` while any job is
+ * queued/running/retrying, and every `idlePollMs` otherwise (new jobs appear
+ * without a reload). A failed poll keeps the last good rows, shows a notice
+ * and is retried after `pollMs`.
  */
-export function JobsTable({ apiUrl, initialJobs, pollMs = 2000, fetchImpl }: JobsTableProps) {
+export function JobsTable({ apiUrl, initialJobs, pollMs = 2000, idlePollMs = 15000, fetchImpl }: JobsTableProps) {
   const [jobs, setJobs] = useState<Job[]>(initialJobs);
   const [notice, setNotice] = useState<string | null>(null);
   const [nowMs, setNowMs] = useState<number>(() => Date.now());
@@ -38,10 +41,10 @@ export function JobsTable({ apiUrl, initialJobs, pollMs = 2000, fetchImpl }: Job
     let timer: ReturnType<typeof setTimeout> | undefined;
     let controller: AbortController | undefined;
 
-    const schedule = () => {
+    const schedule = (delay: number) => {
       timer = setTimeout(() => {
         void poll();
-      }, pollMs);
+      }, delay);
     };
 
     const poll = async () => {
@@ -54,22 +57,22 @@ export function JobsTable({ apiUrl, initialJobs, pollMs = 2000, fetchImpl }: Job
       if (result.ok) {
         setJobs(result.jobs);
         setNotice(null);
-        if (result.jobs.some(isActive)) {
-          schedule();
-        }
+        schedule(result.jobs.some(isActive) ? pollMs : idlePollMs);
       } else {
         setNotice(result.message);
-        schedule();
+        schedule(pollMs);
       }
     };
 
-    schedule();
+    schedule(initialJobs.some(isActive) ? pollMs : idlePollMs);
     return () => {
       cancelled = true;
       clearTimeout(timer);
       controller?.abort();
     };
-  }, [apiUrl, pollMs, fetchImpl]);
+  // initialJobs only seeds the first delay; later renders must not restart polling.
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [apiUrl, pollMs, idlePollMs, fetchImpl]);
 
   return (
     <div className="jobs-island">

@@ -16,10 +16,10 @@ afterEach(() => {
 
 const JOB = {
   id: 3,
-  kind: 'import_gpx',
-  kind_label: 'Import GPX',
+  kind: 'media.synthesize_video',
+  kind_label: 'Generate synthetic video',
   state: 'queued',
-  target_label: 'a.gpx',
+  target_label: 'Beeps and squares 2',
   project: null,
   project_name: null,
   progress_done: 0,
