@@ -7,7 +7,9 @@ for the action gets 403.
 
 from django.db import IntegrityError
 from rest_framework import mixins, permissions, status, viewsets
+from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.response import Response
 
@@ -21,6 +23,7 @@ from annotation.serializers import (
     QuestionSerializer,
     ReviewItemSerializer,
     VideoSerializer,
+    VideoUploadSerializer,
 )
 
 SAFE_ACTIONS = {"list", "retrieve", "metadata"}
@@ -116,8 +119,25 @@ class MembershipViewSet(
 
 
 class VideoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ProjectScopedViewSet):
+    """Videos of your projects. POST (multipart: project, file, title) adds one (managers); a file whose content
+    is already in the project answers 200 with that video instead of 201. Media URLs are in each video."""
+
     queryset = Video.objects.all()
     serializer_class = VideoSerializer
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    @extend_schema(request={"multipart/form-data": VideoUploadSerializer}, responses={201: VideoSerializer})
+    def create(self, request):
+        upload = VideoUploadSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        project = upload.validated_data["project"]
+        self.require(project, Capability.MANAGE)
+        file = upload.validated_data["file"]
+        ingested = services.ingest_video(
+            project=project, source=file, filename=file.name, title=upload.validated_data.get("title", "")
+        )
+        data = {**VideoSerializer(ingested.video).data, "duplicate": not ingested.created}
+        return Response(data, status=status.HTTP_201_CREATED if ingested.created else status.HTTP_200_OK)
 
 
 class CandidateQuestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ProjectScopedViewSet):

@@ -122,7 +122,16 @@ class Video(models.Model):
     has_audio = models.BooleanField(null=True, blank=True)
     audio_channels = models.PositiveSmallIntegerField(null=True, blank=True)
     sample_rate = models.PositiveIntegerField(null=True, blank=True)
+    # Derived from the original by the media job; every time and frame index in the app refers to the proxy,
+    # and fps, frame_count, width and height above describe the proxy once the video is ready.
     proxy = models.FileField(upload_to="videos/proxy/", max_length=500, blank=True)
+    audio = models.FileField(max_length=500, blank=True)
+    peaks = models.FileField(max_length=500, blank=True)
+    spectrogram = models.FileField(max_length=500, blank=True)
+    thumbnails = models.FileField(max_length=500, blank=True)
+    thumbnails_index = models.JSONField(default=dict, blank=True)
+    # What the original file is (codec, size, rotation, rates), as probed.
+    source_probe = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=16, choices=VideoStatus.choices, default=VideoStatus.UPLOADED)
     error = models.TextField(blank=True)
     # Known facts about the content, e.g. the truth of a synthetic demo video.
@@ -148,7 +157,11 @@ class Video(models.Model):
             models.CheckConstraint(
                 condition=~Q(status=VideoStatus.FAILED) | ~Q(error=""), name="video_failed_has_error"
             ),
-            models.CheckConstraint(condition=~Q(status=VideoStatus.READY) | ~Q(proxy=""), name="video_ready_has_proxy"),
+            models.CheckConstraint(
+                condition=~Q(status=VideoStatus.READY)
+                | (~Q(proxy="") & Q(fps__isnull=False, frame_count__isnull=False, has_audio__isnull=False)),
+                name="video_ready_has_proxy",
+            ),
         ]
 
     def __str__(self) -> str:

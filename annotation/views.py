@@ -3,10 +3,12 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 
 from annotation import selectors
-from annotation.models import Project, Role
+from annotation.models import Project, Role, Video
 from annotation.permissions import Capability
+from annotation.serializers import VideoSerializer
 
 
 def project_for_page(request, pk: int, capability: Capability = Capability.VIEW) -> tuple[Project, str]:
@@ -42,3 +44,27 @@ def project_home(request, pk: int):
             "can_manage": selectors.can(user=request.user, project=project, capability=Capability.MANAGE),
         },
     )
+
+
+@login_required
+def project_videos(request, pk: int):
+    project, role = project_for_page(request, pk)
+    videos = Video.objects.filter(project=project).order_by("-created_at", "-id")
+    return render(
+        request,
+        "annotation/project_videos.html",
+        {
+            "project": project,
+            "videos": videos,
+            "can_upload": selectors.can(user=request.user, project=project, capability=Capability.MANAGE),
+            "upload_url": reverse("video-list"),
+        },
+    )
+
+
+@login_required
+def video_detail(request, pk: int):
+    video = get_object_or_404(Video.objects.select_related("project"), pk=pk)
+    project_for_page(request, video.project_id)
+    data = VideoSerializer(video).data
+    return render(request, "annotation/video_detail.html", {"video": video, "project": video.project, "data": data})

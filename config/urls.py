@@ -6,6 +6,7 @@ from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from annotation import api as annotation_api
+from annotation import media_views
 from annotation import views as annotation_views
 from benchmark import api as benchmark_api
 from pipeline import api as pipeline_api
@@ -27,10 +28,18 @@ urlpatterns = [
     path("", annotation_views.home, name="home"),
     path("projects/<int:pk>/", annotation_views.project_home, name="project-home"),
     path("projects/<int:pk>/jobs/", pipeline_views.project_jobs, name="project-jobs"),
+    path("projects/<int:pk>/videos/", annotation_views.project_videos, name="project-videos"),
+    path("videos/<int:pk>/", annotation_views.video_detail, name="video-detail-page"),
     path("jobs/", pipeline_views.jobs, name="jobs"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("api/v1/videos/<int:pk>/proxy.mp4", media_views.proxy, name="video-proxy"),
+    path("api/v1/videos/<int:pk>/audio.m4a", media_views.audio, name="video-audio"),
+    path("api/v1/videos/<int:pk>/peaks.json", media_views.peaks, name="video-peaks"),
+    path("api/v1/videos/<int:pk>/spectrogram.json", media_views.spectrogram, name="video-spectrogram"),
+    path("api/v1/videos/<int:pk>/thumbnails.jpg", media_views.thumbnails, name="video-thumbnails"),
+    path("api/v1/videos/<int:pk>/frames/<int:index>.jpg", media_views.frame, name="video-frame"),
     path("api/v1/", include(router.urls)),
     path("api/v1/auth/token/", obtain_auth_token, name="api-token"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

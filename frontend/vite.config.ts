@@ -19,6 +19,8 @@ export default defineConfig({
     rollupOptions: {
       input: {
         jobs: 'src/entries/jobs.tsx',
+        upload: 'src/entries/upload.ts',
+        video: 'src/entries/video.ts',
       },
     },
   },

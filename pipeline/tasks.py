@@ -1,14 +1,16 @@
 """Celery tasks. Each is thin: load rows, call an engine under pipeline/, write the result in one transaction."""
 
 import hashlib
+import shutil
 from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
 
-from annotation.models import Video
-from pipeline.jobs import job_task
-from pipeline.media import synthetic
+from annotation.models import Video, VideoStatus
+from pipeline.jobs import TRANSIENT_ERRORS, describe_error, job_task
+from pipeline.media import peaks, probe, proxy, synthetic, thumbnails
+from pipeline.media.ffmpeg import FFmpegError
 
 
 def _sha256(path: Path) -> str:
@@ -38,3 +40,98 @@ def synthesize_video(job, progress, *, video_id: int, spec: dict):
         video.size_bytes = out.stat().st_size
         video.meta = {**video.meta, "synthetic": {"spec": spec.to_dict(), "truth": synthetic.truth(spec)}}
         video.save()
+
+
+class MediaFailed(Exception):
+    """The video cannot be processed; the message is for a person (it is shown on the video and the job)."""
+
+
+def derived_root(video: Video) -> Path:
+    return Path(settings.MEDIA_ROOT) / "videos" / str(video.pk)
+
+
+def frame_cache_key(video: Video) -> str:
+    """Frames are cached per proxy: each processing run writes its outputs under a folder named after its job,
+    so decoders and cached frames of an earlier proxy are never mistaken for the new one."""
+    return f"{video.pk}-{Path(video.proxy.name).parent.name}"
+
+
+def _discard_derived(video: Video) -> None:
+    shutil.rmtree(derived_root(video), ignore_errors=True)
+    for cached in (Path(settings.MEDIA_ROOT) / "frames").glob(f"{video.pk}-*"):
+        shutil.rmtree(cached, ignore_errors=True)
+
+
+def _fail(video_id: int, message: str) -> None:
+    Video.objects.filter(pk=video_id).update(
+        status=VideoStatus.FAILED, error=message, proxy="", audio="", peaks="", spectrogram="", thumbnails="",
+        thumbnails_index={},
+    )
+
+
+@job_task(kind="media.process_video", label="Process video (probe, 720p proxy, peaks, thumbnails)", queue="media")
+def process_video(job, progress, *, video_id: int):
+    """Probe the original, transcode the 720p CFR proxy, then the audio track, waveform peaks, spectrogram and
+    thumbnail strip. Safe to run again: every output is rebuilt and replaced atomically."""
+    video = Video.objects.get(pk=video_id)
+    if not video.file:
+        raise MediaFailed("the video has no file to process")
+    source = Path(settings.MEDIA_ROOT) / video.file.name
+    Video.objects.filter(pk=video_id).update(status=VideoStatus.PROCESSING, error="")
+    _discard_derived(video)
+    out = derived_root(video) / str(job.pk)
+    out.mkdir(parents=True, exist_ok=True)
+    steps = 1000
+    try:
+        try:
+            source_probe = probe.probe(source)
+        except FileNotFoundError:
+            raise MediaFailed(f"the original file is missing: {video.file.name}")
+        except probe.ProbeError as exc:
+            raise MediaFailed(str(exc))
+        plan = proxy.plan_proxy(source_probe)
+        try:
+            proxy.transcode_proxy(
+                source, out / "proxy.mp4", plan, duration=source_probe.duration,
+                on_progress=lambda f: progress(int(f * 0.85 * steps), steps),
+            )
+        except FFmpegError as exc:
+            raise MediaFailed(f"transcoding failed: {exc}")
+        proxy_probe = probe.probe(out / "proxy.mp4")
+        fields = {
+            "proxy": str((out / "proxy.mp4").relative_to(settings.MEDIA_ROOT)),
+            "duration": proxy_probe.duration,
+            "fps": proxy_probe.fps,
+            "variable_frame_rate": source_probe.variable_frame_rate,
+            "frame_count": proxy_probe.frame_count,
+            "width": proxy_probe.width,
+            "height": proxy_probe.height,
+            "rotation": source_probe.rotation,
+            "has_audio": proxy_probe.has_audio,
+            "audio_channels": source_probe.audio_channels,
+            "sample_rate": source_probe.sample_rate,
+            "source_probe": source_probe.to_dict(),
+        }
+        if proxy_probe.has_audio:
+            proxy.extract_audio(out / "proxy.mp4", out / "audio.m4a")
+            overview = peaks.compute_audio_overview(out / "proxy.mp4")
+            peaks.write_json_atomic(overview.to_peaks_json(), out / "peaks.json")
+            peaks.write_json_atomic(overview.to_spectrogram_json(), out / "spectrogram.json")
+            for name, filename in (("audio", "audio.m4a"), ("peaks", "peaks.json"), ("spectrogram", "spectrogram.json")):
+                fields[name] = str((out / filename).relative_to(settings.MEDIA_ROOT))
+        progress(int(0.95 * steps), steps)
+        fields["thumbnails_index"] = thumbnails.thumbnail_strip(out / "proxy.mp4", out / "thumbnails.jpg")
+        fields["thumbnails"] = str((out / "thumbnails.jpg").relative_to(settings.MEDIA_ROOT))
+    except MediaFailed as exc:
+        _discard_derived(video)
+        _fail(video_id, str(exc))
+        raise
+    except Exception as exc:
+        _discard_derived(video)
+        if isinstance(exc, TRANSIENT_ERRORS):
+            Video.objects.filter(pk=video_id).update(status=VideoStatus.UPLOADED)
+        else:
+            _fail(video_id, f"processing failed: {describe_error(exc)}")
+        raise
+    with transaction.atomic():
+        Video.objects.filter(pk=video_id).update(status=VideoStatus.READY, error="", **fields)
