@@ -10,8 +10,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.http import Http404, HttpResponse
-from rest_framework.decorators import api_view, content_negotiation_class
 from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.views import APIView
 
 from annotation import selectors
 from annotation.models import Video, VideoStatus
@@ -20,7 +20,6 @@ from annotation.streaming import ranged_file_response
 from pipeline.media.frames import DecoderPool, FrameCache, frame_jpeg
 from pipeline.tasks import frame_cache_key
 
-IMMUTABLE = "private, max-age=31536000, immutable"
 _decoders = DecoderPool(max_open=int(getattr(settings, "CLUEBENCH_OPEN_DECODERS", 8)))
 
 
@@ -53,40 +52,67 @@ def _file_of(video: Video, field: str) -> Path:
     return path
 
 
-def _media_view(field: str, content_type: str, cache: str):
-    @api_view(["GET", "HEAD"])
-    @content_negotiation_class(AnyAccept)
-    def view(request, pk: int):
+class MediaFileView(APIView):
+    """One derived file of a video, with HTTP Range support."""
+
+    content_negotiation_class = AnyAccept
+    field = ""
+    content_type = ""
+
+    def get(self, request, pk: int):
         video = _video(request, pk)
-        return ranged_file_response(request, _file_of(video, field), content_type=content_type, cache=cache)
+        return ranged_file_response(request, _file_of(video, self.field), content_type=self.content_type)
 
-    view.cls.__doc__ = f"The video's {field}, with HTTP Range support."
-    return view
-
-
-# The files of a video are rebuilt only by reprocessing, which changes their ETag; clients revalidate.
-proxy = _media_view("proxy", "video/mp4", "private, no-cache")
-audio = _media_view("audio", "audio/mp4", "private, no-cache")
-peaks = _media_view("peaks", "application/json", "private, no-cache")
-spectrogram = _media_view("spectrogram", "application/json", "private, no-cache")
-thumbnails = _media_view("thumbnails", "image/jpeg", "private, no-cache")
+    def head(self, request, pk: int):
+        return self.get(request, pk)
 
 
-@api_view(["GET"])
-@content_negotiation_class(AnyAccept)
-def frame(request, pk: int, index: int):
+class ProxyView(MediaFileView):
+    """The 720p constant-frame-rate H.264/AAC proxy every time and frame index refers to."""
+
+    field, content_type = "proxy", "video/mp4"
+
+
+class AudioView(MediaFileView):
+    """The proxy's audio track alone (AAC in MP4), for the waveform player."""
+
+    field, content_type = "audio", "audio/mp4"
+
+
+class PeaksView(MediaFileView):
+    """Waveform peaks (min/max per bucket) at several resolutions."""
+
+    field, content_type = "peaks", "application/json"
+
+
+class SpectrogramView(MediaFileView):
+    """Spectrogram columns (uint8 dB) computed on the server."""
+
+    field, content_type = "spectrogram", "application/json"
+
+
+class ThumbnailsView(MediaFileView):
+    """The thumbnail strip; its index (times, tile size) is in the video's `thumbnails_index`."""
+
+    field, content_type = "thumbnails", "image/jpeg"
+
+
+class FrameView(APIView):
     """The proxy's frame at `index`, decoded exactly (the same pixels decord returns), as JPEG."""
-    video = _video(request, pk)
-    path = _file_of(video, "proxy")
-    if video.frame_count is not None and not 0 <= index < video.frame_count:
-        raise Http404(f"frame {index} is outside the video (0 to {video.frame_count - 1})")
-    cache = FrameCache(Path(settings.MEDIA_ROOT) / "frames")
-    try:
-        data = frame_jpeg(_decoders, cache, frame_cache_key(video), path, index)
-    except IndexError as exc:
-        raise Http404(str(exc))
-    response = HttpResponse(data, content_type="image/jpeg")
-    # A frame of a given proxy never changes; a reprocessed video has a new proxy URL path in its cache key,
-    # but the frame URL stays the same, so browsers keep it only briefly.
-    response["Cache-Control"] = "private, max-age=300"
-    return response
+
+    content_negotiation_class = AnyAccept
+
+    def get(self, request, pk: int, index: int):
+        video = _video(request, pk)
+        path = _file_of(video, "proxy")
+        if video.frame_count is not None and not 0 <= index < video.frame_count:
+            raise Http404(f"frame {index} is outside the video (0 to {video.frame_count - 1})")
+        cache = FrameCache(Path(settings.MEDIA_ROOT) / "frames")
+        try:
+            data = frame_jpeg(_decoders, cache, frame_cache_key(video), path, index)
+        except IndexError as exc:
+            raise Http404(str(exc))
+        response = HttpResponse(data, content_type="image/jpeg")
+        # A reprocessed video keeps its frame URLs; browsers keep a frame only briefly.
+        response["Cache-Control"] = "private, max-age=300"
+        return response

@@ -58,7 +58,7 @@ def _file_iterator(path: Path, start: int, length: int):
             yield block
 
 
-def ranged_file_response(request, path: Path, *, content_type: str | None = None, cache: str = "private, max-age=0"):
+def ranged_file_response(request, path: Path, *, content_type: str | None = None, cache: str = "private, no-cache"):
     path = Path(path)
     stat = path.stat()
     size = stat.st_size

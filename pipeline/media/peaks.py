@@ -106,8 +106,9 @@ FRAMES_PER_COLUMN = 4
 DB_MIN = -100.0
 DB_MAX = 0.0
 
-#: Decoded samples gathered before the builder sees them: the per-call numpy
-#: overhead would dominate on the ~21 ms frames of AAC.
+#: Decoded samples (at the stream's rate) joined into one frame before they
+#: are resampled: PyAV's and numpy's per-call overhead on the ~21 ms frames
+#: of AAC would cost more than the resampling and the analysis themselves.
 _BLOCK_SAMPLES = 1 << 16
 
 _JSON_VERSION = 1
@@ -350,30 +351,66 @@ def compute_audio_overview(
         stream = container.streams.best("audio")
         if stream is None:
             raise NoAudio("video has no audio stream")
-        chunks = _mono_chunks(container, stream, sample_rate)
-        for block in _blocks(_cut(chunks, _declared_end_samples(stream, sample_rate)), _BLOCK_SAMPLES):
-            builder.feed(block)
+        chunks = _mono_chunks(_decoded_blocks(container, stream), sample_rate)
+        for chunk in _cut(chunks, _declared_end_samples(stream, sample_rate)):
+            builder.feed(chunk)
     return builder.finish()
 
 
-def _mono_chunks(container: Any, stream: Any, sample_rate: int) -> Iterator[np.ndarray]:
-    """The stream as mono float32 chunks, as decoded, with sample 0 at 0 s."""
-    resampler = av.AudioResampler(format="flt", layout="mono", rate=sample_rate)
-    skip = None
+def _decoded_blocks(container: Any, stream: Any) -> Iterator[tuple[Optional[float], av.AudioFrame]]:
+    """The decoded stream as ``(time of its first sample, frame)``, in frames of about :data:`_BLOCK_SAMPLES`.
+
+    A block never mixes sample formats, layouts or rates, so a stream that
+    changes them half-way is joined correctly too.
+    """
+    planes: list[list[np.ndarray]] = []
+    key: Optional[tuple[str, str, int]] = None
+    start: Optional[float] = None
+    count = 0
     for packet in container.demux(stream):
         for frame in packet.decode():
-            if skip is None:
-                offset = _start_offset(frame, sample_rate)
-                if offset > 0:
-                    yield np.zeros(offset, dtype=np.float32)
-                skip = max(0, -offset)
-            for out in resampler.resample(frame):
-                chunk = out.to_ndarray().reshape(-1)
-                if skip:
-                    # Samples before 0 s are not on the timeline.
-                    dropped = min(skip, len(chunk))
-                    chunk, skip = chunk[dropped:], skip - dropped
-                yield chunk
+            frame_key = (frame.format.name, frame.layout.name, frame.sample_rate)
+            if frame_key != key or count >= _BLOCK_SAMPLES:
+                if count:
+                    yield start, _join(planes, key)
+                key, start, count = frame_key, frame.time, 0
+                planes = [[] for _ in frame.planes]
+                dtype = np.dtype(av.audio.frame.format_dtypes[key[0]])
+                per_plane = 1 if frame.format.is_planar else frame.layout.nb_channels
+            n = frame.samples
+            # Views on the decoder's buffers; they keep the frame alive until joined.
+            for acc, plane in zip(planes, frame.planes):
+                acc.append(np.frombuffer(plane, dtype=dtype, count=n * per_plane))
+            count += n
+    if count:
+        yield start, _join(planes, key)
+
+
+def _join(planes: list[list[np.ndarray]], key: tuple[str, str, int]) -> av.AudioFrame:
+    fmt, layout, rate = key
+    joined = np.stack([np.concatenate(parts) for parts in planes])
+    frame = av.AudioFrame.from_ndarray(joined, format=fmt, layout=layout)
+    frame.sample_rate = rate
+    return frame
+
+
+def _mono_chunks(blocks: Iterable[tuple[Optional[float], av.AudioFrame]], sample_rate: int) -> Iterator[np.ndarray]:
+    """``blocks`` as mono float32 at ``sample_rate``, with sample 0 at 0 s."""
+    resampler = av.AudioResampler(format="flt", layout="mono", rate=sample_rate)
+    skip = None
+    for start, block in blocks:
+        if skip is None:
+            offset = _start_offset(start, sample_rate)
+            if offset > 0:
+                yield np.zeros(offset, dtype=np.float32)
+            skip = max(0, -offset)
+        for out in resampler.resample(block):
+            chunk = out.to_ndarray().reshape(-1)
+            if skip:
+                # Samples before 0 s are not on the timeline.
+                dropped = min(skip, len(chunk))
+                chunk, skip = chunk[dropped:], skip - dropped
+            yield chunk
     for out in resampler.resample(None):
         yield out.to_ndarray().reshape(-1)
 
@@ -390,22 +427,6 @@ def _cut(chunks: Iterable[np.ndarray], end: Optional[int]) -> Iterator[np.ndarra
         yield chunk
 
 
-def _blocks(chunks: Iterable[np.ndarray], size: int) -> Iterator[np.ndarray]:
-    """``chunks`` regrouped into blocks of at least ``size`` samples (the last may be shorter)."""
-    pending: list[np.ndarray] = []
-    pending_len = 0
-    for chunk in chunks:
-        if not len(chunk):
-            continue
-        pending.append(chunk)
-        pending_len += len(chunk)
-        if pending_len >= size:
-            yield np.concatenate(pending)
-            pending, pending_len = [], 0
-    if pending:
-        yield np.concatenate(pending)
-
-
 def _declared_end_samples(stream: Any, sample_rate: int) -> Optional[int]:
     if stream.duration is None or stream.time_base is None:
         return None
@@ -413,12 +434,11 @@ def _declared_end_samples(stream: Any, sample_rate: int) -> Optional[int]:
     return max(0, round((start + stream.duration) * stream.time_base * sample_rate))
 
 
-def _start_offset(frame: av.AudioFrame, sample_rate: int) -> int:
+def _start_offset(start: Optional[float], sample_rate: int) -> int:
     """Samples of silence to prepend (negative: to drop) so the signal starts at 0 s."""
-    t = frame.time
-    if t is None or not math.isfinite(t):
+    if start is None or not math.isfinite(start):
         return 0
-    return round(t * sample_rate)
+    return round(start * sample_rate)
 
 
 def write_json_atomic(obj: Any, path: Union[str, os.PathLike]) -> None:

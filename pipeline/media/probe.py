@@ -32,6 +32,7 @@ Plain Python: nothing in ``pipeline.media`` imports Django.
 
 from __future__ import annotations
 
+import collections
 import math
 import os
 import re
@@ -55,6 +56,9 @@ TAIL_SECONDS = 1.0
 #: At most this many packets are decoded for the tail check (bounds the
 #: work for files with very long GOPs; the first of them is a keyframe).
 MAX_TAIL_PACKETS = 600
+
+#: At most this many bytes of packets are kept for the tail check.
+MAX_TAIL_BYTES = 64 * 1024 * 1024
 
 #: At most this many packets are fed to the decoder to get the first frame.
 MAX_HEAD_PACKETS = 300
@@ -240,6 +244,8 @@ def probe(path: PathLike) -> ProbeResult:
 
     try:
         return _probe_open(container, path, size_bytes)
+    except av.error.FFmpegError as exc:  # anything the passes above did not expect
+        raise ProbeError("corrupt video data (the file could not be read)") from exc
     finally:
         container.close()
 
@@ -260,12 +266,18 @@ def _probe_open(container: Any, path: str, size_bytes: int) -> ProbeResult:
 
     vtb = Fraction(video.time_base) if video.time_base else Fraction(1, 90000)
     atb = Fraction(audio.time_base) if audio is not None and audio.time_base else None
+    vtb_f = float(vtb)  # floats in the per-packet loop: Fraction maths is slow
+    atb_f = float(atb) if atb is not None else None
 
+    if video.codec_context is None:  # no decoder for it
+        raise ProbeError("unsupported video codec (this video's format cannot be decoded)")
+    if audio is not None and audio.codec_context is None:
+        raise ProbeError("unsupported audio codec (this video's sound track cannot be decoded)")
     video.codec_context.thread_type = "AUTO"
 
     # -- one demux pass ---------------------------------------------------------
     pts_list: list[int] = []
-    key_pts: list[int] = []  # keyframe timestamps (for the tail check)
+    tail = _TailBuffer(TAIL_SECONDS, MAX_TAIL_BYTES)  # packets of the last GOP(s)
     v_end: Optional[int] = None  # max(pts + duration) of good video packets
     v_start: Optional[int] = None
     a_end: Optional[float] = None  # seconds
@@ -278,17 +290,25 @@ def _probe_open(container: Any, path: str, size_bytes: int) -> ProbeResult:
     zero_durations = 0
 
     streams = [video] + ([audio] if audio is not None else [])
+    vidx = video.index
     try:
         for packet in container.demux(streams):
-            if packet.size == 0 and packet.pts is None and packet.dts is None:
-                continue  # flush packet at the end
-            if packet.stream_index != video.index:
-                if packet.pts is not None and atb is not None and not packet.is_corrupt:
-                    end = float((packet.pts + (packet.duration or 0)) * atb)
-                    a_end = end if a_end is None else max(a_end, end)
+            p_pts = packet.pts
+            if packet.stream_index != vidx:
+                if p_pts is not None and atb_f is not None and not packet.is_corrupt:
+                    end_s = (p_pts + (packet.duration or 0)) * atb_f
+                    if a_end is None or end_s > a_end:
+                        a_end = end_s
                 continue
-            if packet.pos is not None and packet.pos >= 0 and packet.pos + packet.size > size_bytes:
+            ts = p_pts if p_pts is not None else packet.dts
+            p_size = packet.size
+            if p_size == 0 and ts is None:
+                continue  # flush packet at the end
+            p_pos = packet.pos
+            at_eof = p_pos is not None and p_pos >= 0 and p_pos + p_size >= size_bytes
+            if at_eof and p_pos + p_size > size_bytes:
                 past_eof = True
+            tail.add(packet, None if ts is None else ts * vtb_f)
             # Decode from the start until the first picture comes out.
             if head_frame is None and head_packets < MAX_HEAD_PACKETS:
                 head_packets += 1
@@ -298,26 +318,23 @@ def _probe_open(container: Any, path: str, size_bytes: int) -> ProbeResult:
                         head_frame = frames[0]
                 except av.error.FFmpegError as exc:
                     head_error = exc  # keep trying: a later keyframe may decode
-            if packet.is_discard:
-                continue  # hidden by an edit list: never shown
-            ts = packet.pts if packet.pts is not None else packet.dts
-            if ts is None:
-                continue
-            if packet.is_corrupt:
+            if ts is None or packet.is_discard:
+                continue  # no timing / hidden by an edit list: never shown
+            if at_eof and packet.is_corrupt:
                 # A partial packet at the cut of a truncated file: not counted.
-                past_eof = past_eof or packet.pos is None or packet.pos + packet.size >= size_bytes
+                past_eof = True
                 continue
             pts_list.append(ts)
             if first_packet_time is None:
-                first_packet_time = float(ts * vtb)
-            if packet.is_keyframe:
-                key_pts.append(ts)
+                first_packet_time = ts * vtb_f
             dur = packet.duration or 0
             if dur <= 0:
                 zero_durations += 1
             end = ts + dur
-            v_end = end if v_end is None else max(v_end, end)
-            v_start = ts if v_start is None else min(v_start, ts)
+            if v_end is None or end > v_end:
+                v_end = end
+            if v_start is None or ts < v_start:
+                v_start = ts
     except (av.error.FFmpegError, OSError) as exc:
         demux_error = exc
 
@@ -331,7 +348,12 @@ def _probe_open(container: Any, path: str, size_bytes: int) -> ProbeResult:
 
     frame_count = len(pts_list)
     pts = np.asarray(sorted(pts_list), dtype=np.int64)
+    # Frame durations from consecutive timestamps.  The last one is left out
+    # when there are enough: the final frame's timing is often an artefact
+    # (a parser's guess in AVI, a rounded end in Matroska).
     deltas = np.diff(pts) if frame_count >= 2 else np.zeros(0, dtype=np.int64)
+    if deltas.size >= 3:
+        deltas = deltas[:-1]
     median_delta = float(np.median(deltas)) if deltas.size else 0.0
 
     # Packets without a duration (some MKV/WebM): the last one lasts a median frame.
@@ -358,7 +380,10 @@ def _probe_open(container: Any, path: str, size_bytes: int) -> ProbeResult:
     if tag_end and tag_end > 0:
         expected_video_end = max(expected_video_end or 0.0, tag_end)
     header_frames = int(video.frames or 0)
-    if header_frames > 0 and nominal:
+    if header_frames > 0 and nominal and fmt_name == "avi":
+        # AVI re-estimates a cut file's duration from what it finds, but its
+        # header still counts every frame.  (Not MP4: there the count also
+        # holds the frames an edit list hides.)
         by_frames = stream_start + header_frames / float(nominal)
         expected_video_end = max(expected_video_end or 0.0, by_frames)
 
@@ -371,7 +396,12 @@ def _probe_open(container: Any, path: str, size_bytes: int) -> ProbeResult:
     start_s = float(v_start * vtb) if v_start is not None else stream_start
 
     def tolerance(expected_span: float) -> float:
-        return max(1.0, 3 * frame_seconds, 0.002 * expected_span)
+        return max(0.25, 3 * frame_seconds, 0.002 * expected_span)
+
+    if frame_count == 0 and not past_eof and demux_error is None and header_frames == 0 and not tag_end:
+        # No packets and nothing promised any (ffmpeg fills a stream's
+        # duration in from the container's when it has no packets).
+        raise ProbeError("video stream is empty (no frames)")
 
     truncated_pct: Optional[int] = None
     if expected_video_end is not None:
@@ -406,9 +436,12 @@ def _probe_open(container: Any, path: str, size_bytes: int) -> ProbeResult:
     tick = float(vtb)
     variable = False
     if deltas.size:
-        tol_ticks = max(VFR_TOLERANCE * median_delta, 1.0) + 1e-9
+        # Coarse time bases (1 ms in Matroska) round frame durations to a
+        # tick (33/34 ms at 30 fps): allow one tick when a frame lasts several.
+        rounding = 1.0 if median_delta >= 4 else 0.0
+        tol_ticks = max(VFR_TOLERANCE * median_delta, rounding) + 1e-9
         variable = bool(np.any(np.abs(deltas - median_delta) > tol_ticks))
-    span_s = (int(pts[-1]) - int(pts[0])) * tick
+    span_s = int(deltas.sum()) * tick if deltas.size else 0.0
     video_span = max(0.0, reached_video - start_s)
     if variable:
         fps = frame_count / video_span if video_span > 0 else float(nominal or 30)
@@ -460,7 +493,7 @@ def _probe_open(container: Any, path: str, size_bytes: int) -> ProbeResult:
     # -- can the video data be decoded? ----------------------------------------------
     if head_frame is None:
         raise ProbeError(f"corrupt video data at {max(0.0, first_packet_time - stream_start if first_packet_time is not None else 0.0):.1f} s")
-    _check_tail(container, video, vtb, key_pts, reached_video, stream_start)
+    _check_tail(video, vtb, tail.packets(), stream_start)
 
     # -- duration and audio -----------------------------------------------------------
     if container.duration and container.duration > 0:
@@ -497,42 +530,75 @@ def _probe_open(container: Any, path: str, size_bytes: int) -> ProbeResult:
     )
 
 
-def _check_tail(
-    container: Any,
-    video: Any,
-    vtb: Fraction,
-    key_pts: list[int],
-    reached_video: float,
-    stream_start: float,
-) -> None:
-    """Decode the last ~second of video; raise ProbeError if it is garbage."""
-    target = max(stream_start, reached_video - TAIL_SECONDS)
-    target_ts = int(target / float(vtb))
-    keys_before = [k for k in key_pts if k <= target_ts]
-    seek_ts = keys_before[-1] if keys_before else (key_pts[0] if key_pts else target_ts)
+class _TailBuffer:
+    """Keeps the video packets from the last keyframe at or before the last
+    ``seconds`` of the stream, so the end can be decoded without seeking
+    (seeking is approximate in MPEG-TS and impossible in files without an
+    index).  Bounded to ``max_bytes``: a longer GOP is given up on."""
+
+    def __init__(self, seconds: float, max_bytes: int) -> None:
+        self.seconds = seconds
+        self.max_bytes = max_bytes
+        self.gops: collections.deque = collections.deque()  # [start_s, nbytes, packets]
+        self.total = 0
+        self.latest: Optional[float] = None
+
+    def add(self, packet: Any, t: Optional[float]) -> None:
+        if t is not None:
+            self.latest = t if self.latest is None else max(self.latest, t)
+        if packet.is_keyframe:
+            self.gops.append([t, 0, []])
+        elif not self.gops:
+            return  # after giving up on an over-long GOP: wait for a keyframe
+        gop = self.gops[-1]
+        gop[2].append(packet)
+        gop[1] += packet.size
+        self.total += packet.size
+        # The oldest GOP is not needed once the next one starts a full
+        # tail before the latest packet (the latest time only grows).
+        while (
+            len(self.gops) >= 2
+            and self.gops[1][0] is not None
+            and self.latest is not None
+            and self.gops[1][0] <= self.latest - self.seconds
+        ):
+            self.total -= self.gops.popleft()[1]
+        while self.total > self.max_bytes and self.gops:
+            self.total -= self.gops.popleft()[1]
+
+    def packets(self) -> list:
+        return [p for gop in self.gops for p in gop[2]]
+
+
+def _check_tail(video: Any, vtb: Fraction, packets: list, stream_start: float) -> None:
+    """Decode the buffered end of the video; raise ProbeError if it is garbage.
+
+    Lenient with a damaged packet or two (decoders conceal those), strict
+    with an end that yields no picture at all or fails more often than not.
+    """
+    packets = packets[:MAX_TAIL_PACKETS]
+    if not packets:
+        return  # GOP too long to buffer: the first-frame check must do
+    cc = video.codec_context
     try:
-        container.seek(int(seek_ts), stream=video, backward=True, any_frame=False)
-    except av.error.FFmpegError:
-        return  # not seekable (some AVI/raw streams): the head check must do
-    decoded = 0
-    failed_at: Optional[float] = None
-    n = 0
-    last_time = target
+        cc.flush_buffers()
+    except av.error.FFmpegError:  # pragma: no cover - defensive
+        pass
+    decoded = failed = 0
+    first_failed_at: Optional[float] = None
+    for packet in packets:
+        try:
+            decoded += len(cc.decode(packet))
+        except av.error.FFmpegError:
+            failed += 1
+            if first_failed_at is None:
+                ts = packet.pts if packet.pts is not None else packet.dts
+                first_failed_at = float(ts * vtb) if ts is not None else None
     try:
-        for packet in container.demux(video):
-            if packet.pts is not None:
-                last_time = float(packet.pts * vtb)
-            n += 1
-            try:
-                decoded += len(packet.decode())
-            except av.error.FFmpegError:
-                failed_at = last_time
-                break
-            if n >= MAX_TAIL_PACKETS:
-                break
+        decoded += len(cc.decode(None))
     except av.error.FFmpegError:
-        failed_at = last_time
-    if failed_at is None and decoded == 0 and n > 0:
-        failed_at = target
-    if failed_at is not None:
-        raise ProbeError(f"corrupt video data at {max(0.0, failed_at - stream_start):.1f} s")
+        failed += 1
+    if decoded == 0 or failed * 2 > len(packets):
+        ts = packets[0].pts if packets[0].pts is not None else packets[0].dts
+        at = first_failed_at if first_failed_at is not None else (float(ts * vtb) if ts is not None else stream_start)
+        raise ProbeError(f"corrupt video data at {max(0.0, at - stream_start):.1f} s")
