@@ -17,10 +17,12 @@ from annotation import selectors
 from annotation.models import Video, VideoStatus
 from annotation.permissions import Capability
 from annotation.streaming import ranged_file_response
-from pipeline.media.frames import DecoderPool, FrameCache, frame_jpeg
+from pipeline.media.frames import DecoderPool, FrameCache, ReadAhead, frame_jpeg
 from pipeline.tasks import frame_cache_key
 
 _decoders = DecoderPool(max_open=int(getattr(settings, "CLUEBENCH_OPEN_DECODERS", 8)))
+_frame_cache = FrameCache(Path(settings.MEDIA_ROOT) / "frames")
+_read_ahead = ReadAhead(_decoders, _frame_cache)
 
 
 class AnyAccept(BaseContentNegotiation):
@@ -107,11 +109,13 @@ class FrameView(APIView):
         path = _file_of(video, "proxy")
         if video.frame_count is not None and not 0 <= index < video.frame_count:
             raise Http404(f"frame {index} is outside the video (0 to {video.frame_count - 1})")
-        cache = FrameCache(Path(settings.MEDIA_ROOT) / "frames")
+        key = frame_cache_key(video)
         try:
-            data = frame_jpeg(_decoders, cache, frame_cache_key(video), path, index)
+            data = frame_jpeg(_decoders, _frame_cache, key, path, index)
         except IndexError as exc:
             raise Http404(str(exc))
+        if video.frame_count:
+            _read_ahead.after(key, path, index, video.frame_count)
         response = HttpResponse(data, content_type="image/jpeg")
         # A reprocessed video keeps its frame URLs; browsers keep a frame only briefly.
         response["Cache-Control"] = "private, max-age=300"

@@ -59,11 +59,17 @@ def _file_iterator(path: Path, start: int, length: int):
 
 
 def ranged_file_response(request, path: Path, *, content_type: str | None = None, cache: str = "private, no-cache"):
+    """Serve `path`; if `path.gz` exists and the client accepts gzip, serve that with Content-Encoding: gzip
+    (ranges then apply to the compressed bytes, as HTTP defines)."""
     path = Path(path)
+    content_type = content_type or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    compressed = path.with_name(path.name + ".gz")
+    encoding = None
+    if "gzip" in request.headers.get("Accept-Encoding", "") and compressed.is_file():
+        path, encoding = compressed, "gzip"
     stat = path.stat()
     size = stat.st_size
-    content_type = content_type or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    etag = f'"{stat.st_mtime_ns:x}-{size:x}"'
+    etag = f'"{stat.st_mtime_ns:x}-{size:x}{"-gz" if encoding else ""}"'
 
     prefix = getattr(settings, "CLUEBENCH_X_ACCEL_REDIRECT_PREFIX", "")
     if prefix:
@@ -71,6 +77,9 @@ def ranged_file_response(request, path: Path, *, content_type: str | None = None
         response = HttpResponse(content_type=content_type)
         response["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + relative
         response["Cache-Control"] = cache
+        if encoding:
+            response["Content-Encoding"] = encoding
+            response["Vary"] = "Accept-Encoding"
         return response
 
     range_header = request.headers.get("Range", "")
@@ -98,4 +107,8 @@ def ranged_file_response(request, path: Path, *, content_type: str | None = None
     response["Cache-Control"] = cache
     if status == 206:
         response["Content-Range"] = f"bytes {start}-{start + length - 1}/{size}"
+    if encoding or compressed.is_file():
+        response["Vary"] = "Accept-Encoding"
+    if encoding:
+        response["Content-Encoding"] = encoding
     return response

@@ -2,7 +2,7 @@
 
 Run: .venv/bin/python bench/audio_overview.py [--minutes 15] [--rounds 3] [--cache-dir var/bench]
 
-The first run generates the video (1280x720, 30 fps H.264 testsrc2 + stereo
+The first run generates the video (30 fps H.264 testsrc2, 1280x720 unless --size, + stereo
 48 kHz AAC, like a proxy) with ffmpeg into the cache folder; later runs reuse
 it. Each round runs in a fresh Python process so that its peak RSS is its
 own: the figure printed is the rise of the process's high-water mark over
@@ -62,7 +62,7 @@ print(json.dumps({
 """
 
 
-def ensure_video(path: Path, minutes: float) -> None:
+def ensure_video(path: Path, minutes: float, size: str) -> None:
     if path.exists():
         return
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -72,7 +72,7 @@ def ensure_video(path: Path, minutes: float) -> None:
     start = time.perf_counter()
     run_ffmpeg(
         [
-            "-f", "lavfi", "-i", f"testsrc2=s=1280x720:r=30:d={seconds:g}",
+            "-f", "lavfi", "-i", f"testsrc2=s={size}:r=30:d={seconds:g}",
             "-f", "lavfi", "-i", f"sine=frequency=440:beep_factor=4:sample_rate=48000:duration={seconds:g}",
             "-map", "0:v", "-map", "1:a",
             "-c:v", "libx264", "-preset", "ultrafast", "-g", "30", "-pix_fmt", "yuv420p",
@@ -97,11 +97,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--minutes", type=float, default=15)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--size", default="1280x720", help="video frame size (the proxies are 720p)")
     parser.add_argument("--cache-dir", type=Path, default=ROOT / "var" / "bench")
     args = parser.parse_args()
 
-    video = args.cache_dir / f"audio_overview_{args.minutes:g}min_720p30.mp4"
-    ensure_video(video, args.minutes)
+    video = args.cache_dir / f"audio_overview_{args.minutes:g}min_{args.size}_30fps.mp4"
+    ensure_video(video, args.minutes, args.size)
     runs = [one(video, "plain") for _ in range(args.rounds)]
     traced = one(video, "traced")
     last = runs[-1]

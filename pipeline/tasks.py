@@ -115,8 +115,8 @@ def process_video(job, progress, *, video_id: int):
         if proxy_probe.has_audio:
             proxy.extract_audio(out / "proxy.mp4", out / "audio.m4a")
             overview = peaks.compute_audio_overview(out / "proxy.mp4")
-            peaks.write_json_atomic(overview.to_peaks_json(), out / "peaks.json")
-            peaks.write_json_atomic(overview.to_spectrogram_json(), out / "spectrogram.json")
+            peaks.write_json_atomic(overview.to_peaks_json(), out / "peaks.json", gzip_copy=True)
+            peaks.write_json_atomic(overview.to_spectrogram_json(), out / "spectrogram.json", gzip_copy=True)
             for name, filename in (("audio", "audio.m4a"), ("peaks", "peaks.json"), ("spectrogram", "spectrogram.json")):
                 fields[name] = str((out / filename).relative_to(settings.MEDIA_ROOT))
         progress(int(0.95 * steps), steps)

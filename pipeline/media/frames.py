@@ -464,3 +464,65 @@ def frame_jpeg(
     if cache is not None:
         cache.put(key, index, data)
     return data
+
+
+class ReadAhead:
+    """Decodes and caches the frames just after one a client asked for, on one background thread.
+
+    Stepping forward frame by frame is what annotators do most; with the next
+    few frames already in the cache, each step is a file read instead of a
+    decode plus a JPEG encode. Requests always win: the worker takes the
+    decoder's lock per frame, so a client's own request waits at most one frame.
+    """
+
+    def __init__(self, pool: DecoderPool, cache: FrameCache, *, ahead: int = 6, quality: int = 90) -> None:
+        self.pool = pool
+        self.cache = cache
+        self.ahead = ahead
+        self.quality = quality
+        self._lock = threading.Lock()
+        self._wanted: Optional[tuple[str, str, int, int]] = None
+        self._wake = threading.Event()
+        self._thread: Optional[threading.Thread] = None
+
+    def after(self, key: str, path: PathLike, index: int, frame_count: int) -> None:
+        """Note that `index` was just served; frames index+1 .. index+ahead will be prepared."""
+        with self._lock:
+            # Only the latest request matters: a client that jumped elsewhere no longer needs the old run.
+            self._wanted = (key, os.fspath(path), index + 1, min(frame_count, index + 1 + self.ahead))
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="frame-read-ahead", daemon=True)
+                self._thread.start()
+        self._wake.set()
+
+    def _next(self) -> Optional[tuple[str, str, int]]:
+        with self._lock:
+            if self._wanted is None:
+                return None
+            key, path, start, stop = self._wanted
+            if start >= stop:
+                self._wanted = None
+                return None
+            self._wanted = (key, path, start + 1, stop)
+            return key, path, start
+
+    def _run(self) -> None:
+        while True:
+            job = self._next()
+            if job is None:
+                with self._lock:
+                    if self._wanted is None:
+                        self._wake.clear()
+                if not self._wake.wait(timeout=30):
+                    with self._lock:
+                        if self._wanted is None:
+                            self._thread = None
+                            return
+                continue
+            key, path, index = job
+            if self.cache.path(key, index).exists():
+                continue
+            try:
+                frame_jpeg(self.pool, self.cache, key, path, index, quality=self.quality)
+            except (IndexError, OSError, ValueError):
+                continue  # the request path reports such errors; read-ahead is best effort

@@ -62,6 +62,7 @@ Plain Python: nothing in ``pipeline.media`` imports Django.
 
 from __future__ import annotations
 
+import gzip
 import json
 import math
 import os
@@ -100,7 +101,7 @@ DEFAULT_LEVELS = (100, 20, 4, 1)
 N_FFT = 256
 #: Samples per spectrogram column (50 ms at 16 kHz: 20 columns a second).
 SPECTROGRAM_HOP = 800
-#: Windows averaged into one column (their centres are HOP / 4 apart).
+#: Windows averaged into one column (centres SPECTROGRAM_HOP / FRAMES_PER_COLUMN apart).
 FRAMES_PER_COLUMN = 4
 #: dB range mapped onto 0..255.
 DB_MIN = -100.0
@@ -441,18 +442,29 @@ def _start_offset(start: Optional[float], sample_rate: int) -> int:
     return round(start * sample_rate)
 
 
-def write_json_atomic(obj: Any, path: Union[str, os.PathLike]) -> None:
+def write_json_atomic(obj: Any, path: Union[str, os.PathLike], *, gzip_copy: bool = False) -> None:
     """Write ``obj`` as compact JSON to ``path`` through a temporary file and a rename.
 
     Readers never see a half-written file; NaN and infinities are refused
-    (they are not JSON).
+    (they are not JSON). With ``gzip_copy`` a ``path.gz`` is written beside it
+    (the spectrogram of a long video shrinks about 12x), for servers to send to
+    clients that accept gzip.
     """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
+    # dumps and one write, not dump: dump feeds the file millions of tiny
+    # writes, about 3x slower on a 15-minute spectrogram.
+    data = json.dumps(obj, separators=(",", ":"), allow_nan=False).encode("utf-8")
+    _write_atomic(target, data)
+    if gzip_copy:
+        _write_atomic(target.with_name(target.name + ".gz"), gzip.compress(data, compresslevel=6, mtime=0))
+
+
+def _write_atomic(target: Path, data: bytes) -> None:
     tmp = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
     try:
-        with open(tmp, "w", encoding="utf-8") as fh:
-            json.dump(obj, fh, separators=(",", ":"), allow_nan=False)
+        with open(tmp, "wb") as fh:
+            fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, target)

@@ -229,6 +229,8 @@ def probe(path: PathLike) -> ProbeResult:
     try:
         container = av.open(path, mode="r", metadata_errors="replace")
     except av.error.FFmpegError as exc:
+        if isinstance(exc, (FileNotFoundError, PermissionError, IsADirectoryError)):
+            raise  # a storage problem, not a bad upload
         if _mp4_index_missing(path):
             raise ProbeError(
                 "file truncated: the MP4/MOV index ('moov' box) is missing, so the "
@@ -284,7 +286,6 @@ def _probe_open(container: Any, path: str, size_bytes: int) -> ProbeResult:
     past_eof = False
     demux_error: Optional[BaseException] = None
     head_frame: Any = None
-    head_error: Optional[BaseException] = None
     head_packets = 0
     first_packet_time: Optional[float] = None
     zero_durations = 0
@@ -316,8 +317,8 @@ def _probe_open(container: Any, path: str, size_bytes: int) -> ProbeResult:
                     frames = packet.decode()
                     if frames:
                         head_frame = frames[0]
-                except av.error.FFmpegError as exc:
-                    head_error = exc  # keep trying: a later keyframe may decode
+                except av.error.FFmpegError:
+                    pass  # keep trying: a later keyframe may decode
             if ts is None or packet.is_discard:
                 continue  # no timing / hidden by an edit list: never shown
             if at_eof and packet.is_corrupt:
@@ -343,8 +344,8 @@ def _probe_open(container: Any, path: str, size_bytes: int) -> ProbeResult:
             frames = video.codec_context.decode(None)
             if frames:
                 head_frame = frames[0]
-        except av.error.FFmpegError as exc:
-            head_error = exc
+        except av.error.FFmpegError:
+            pass
 
     frame_count = len(pts_list)
     pts = np.asarray(sorted(pts_list), dtype=np.int64)

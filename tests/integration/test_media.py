@@ -247,8 +247,8 @@ def processed(sources, tmp_path_factory):
     proxy.transcode_proxy(sources / "beeps.mp4", folder / "proxy.mp4", proxy.plan_proxy(source_probe), duration=source_probe.duration)
     proxy.extract_audio(folder / "proxy.mp4", folder / "audio.m4a")
     overview = peaks.compute_audio_overview(folder / "proxy.mp4")
-    peaks.write_json_atomic(overview.to_peaks_json(), folder / "peaks.json")
-    peaks.write_json_atomic(overview.to_spectrogram_json(), folder / "spectrogram.json")
+    peaks.write_json_atomic(overview.to_peaks_json(), folder / "peaks.json", gzip_copy=True)
+    peaks.write_json_atomic(overview.to_spectrogram_json(), folder / "spectrogram.json", gzip_copy=True)
     index = thumbnails.thumbnail_strip(folder / "proxy.mp4", folder / "thumbnails.jpg")
     return folder, probe.probe(folder / "proxy.mp4"), index
 
@@ -279,6 +279,23 @@ MEDIA_URLS = ["", "proxy.mp4", "audio.m4a", "peaks.json", "spectrogram.json", "t
 def test_every_media_url_checks_membership(team, ready_video, suffix, role, status):
     response = client_for(team.user(role)).get(f"/api/v1/videos/{ready_video.pk}/{suffix}")
     assert response.status_code == status
+
+
+@pytest.mark.parametrize("name", ["peaks.json", "spectrogram.json"])
+def test_json_is_sent_gzipped_to_clients_that_accept_it(team, ready_video, name):
+    import gzip
+    import json
+
+    client = client_for(team.annotator)
+    plain = client.get(f"/api/v1/videos/{ready_video.pk}/{name}")
+    packed = client.get(f"/api/v1/videos/{ready_video.pk}/{name}", HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    assert "Content-Encoding" not in plain and packed["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in plain["Vary"] and "Accept-Encoding" in packed["Vary"]
+    plain_body = b"".join(plain.streaming_content)
+    packed_body = b"".join(packed.streaming_content)
+    assert len(packed_body) < len(plain_body)
+    assert gzip.decompress(packed_body) == plain_body
+    assert json.loads(plain_body)["version"] == 1
 
 
 def test_token_authentication_reaches_media(team, served):

@@ -15,6 +15,7 @@ import os
 import random
 import shutil
 import threading
+import time
 from fractions import Fraction
 from pathlib import Path
 
@@ -30,6 +31,7 @@ from pipeline.media.frames import (
     DecoderPool,
     FrameCache,
     FrameDecoder,
+    ReadAhead,
     encode_jpeg,
     frame_jpeg,
 )
@@ -317,6 +319,32 @@ def test_frame_jpeg_decodes_once_then_serves_the_cache(proxies, tmp_path):
         assert np.abs(back - p.decord(42)).mean() < 3
         # without a cache it still works
         assert frame_jpeg(pool, None, "ntsc", p.path, 42) == data
+
+
+def test_read_ahead_prepares_the_next_frames(proxies, tmp_path):
+    p = proxies["25fps"]
+    cache = FrameCache(tmp_path / "frames")
+    with DecoderPool() as pool:
+        frame_count = pool.get(p.path).frame_count
+        read_ahead = ReadAhead(pool, cache, ahead=5)
+        read_ahead.after("25fps", p.path, 20, frame_count)
+        deadline = time.monotonic() + 30
+        while not all(cache.path("25fps", i).exists() for i in range(21, 26)):
+            assert time.monotonic() < deadline, "read-ahead did not fill the cache"
+            time.sleep(0.02)
+        assert not cache.path("25fps", 26).exists()
+        for i in (21, 25):
+            with Image.open(cache.path("25fps", i)) as im:
+                back = np.asarray(im.convert("RGB"), dtype=np.int16)
+            assert np.abs(back - p.decord(i)).mean() < 3
+        # Near the end it stops at the last frame.
+        read_ahead.after("25fps", p.path, frame_count - 2, frame_count)
+        deadline = time.monotonic() + 30
+        while not cache.path("25fps", frame_count - 1).exists():
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+        time.sleep(0.2)
+        assert not cache.path("25fps", frame_count).exists()
 
 
 # -- thumbnails ---------------------------------------------------------------------

@@ -13,7 +13,6 @@ import math
 import os
 import random
 import re
-import shutil
 import time
 from fractions import Fraction
 from pathlib import Path
@@ -136,7 +135,7 @@ def make_proxy(media: Path, src: Path, name: str):
 
 
 def decode_all(path: Path):
-    """(frames as (pts, key_frame, pict_type), time_base, stream) of the first video stream."""
+    """([(pts, key_frame), ...], time_base) of the first video stream, decoded."""
     with av.open(str(path)) as c:
         v = c.streams.video[0]
         tb = v.time_base
