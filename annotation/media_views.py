@@ -20,7 +20,7 @@ from annotation.streaming import ranged_file_response
 from pipeline.media.frames import DecoderPool, FrameCache, ReadAhead, frame_jpeg
 from pipeline.tasks import frame_cache_key
 
-_decoders = DecoderPool(max_open=int(getattr(settings, "CLUEBENCH_OPEN_DECODERS", 8)))
+_decoders = DecoderPool(max_open=settings.CLUEBENCH_OPEN_DECODERS)
 _frame_cache = FrameCache(Path(settings.MEDIA_ROOT) / "frames")
 _read_ahead = ReadAhead(_decoders, _frame_cache)
 

@@ -71,7 +71,7 @@ def ranged_file_response(request, path: Path, *, content_type: str | None = None
     size = stat.st_size
     etag = f'"{stat.st_mtime_ns:x}-{size:x}{"-gz" if encoding else ""}"'
 
-    prefix = getattr(settings, "CLUEBENCH_X_ACCEL_REDIRECT_PREFIX", "")
+    prefix = settings.CLUEBENCH_X_ACCEL_REDIRECT_PREFIX
     if prefix:
         relative = os.path.relpath(path, settings.MEDIA_ROOT)
         response = HttpResponse(content_type=content_type)

@@ -132,6 +132,13 @@ WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = Path(os.environ.get("CLUEBENCH_MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 8 * 1024 * 1024
+# Uploads larger than the above stream to a temporary file on the media volume, not into memory or a small /tmp.
+FILE_UPLOAD_TEMP_DIR = MEDIA_ROOT / ".uploads"
+FILE_UPLOAD_TEMP_DIR.mkdir(parents=True, exist_ok=True)
+# With nginx in front: the internal location that maps to MEDIA_ROOT (see README); nginx then sends media bytes.
+CLUEBENCH_X_ACCEL_REDIRECT_PREFIX = os.environ.get("CLUEBENCH_X_ACCEL_REDIRECT_PREFIX", "")
+# Open frame decoders kept per web process (each holds a file and a frame index).
+CLUEBENCH_OPEN_DECODERS = int(os.environ.get("CLUEBENCH_OPEN_DECODERS", "8"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 16 * 1024 * 1024
 
 DJANGO_VITE = {

@@ -21,9 +21,10 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-@job_task(kind="media.synthesize_video", label="Generate synthetic video", queue="media")
+@job_task(kind="media.synthesize_video", label="Generate and process synthetic video", queue="media")
 def synthesize_video(job, progress, *, video_id: int, spec: dict):
-    """Render a synthetic audio-visual video with a known number of beeps and shapes into a Video's file."""
+    """Render a synthetic audio-visual video with a known number of beeps and shapes into a Video's file,
+    then process it like an upload."""
     spec = synthetic.SyntheticSpec.from_dict(spec)
     spec.validate()
     video = Video.objects.get(pk=video_id)
@@ -31,7 +32,7 @@ def synthesize_video(job, progress, *, video_id: int, spec: dict):
     out = Path(settings.MEDIA_ROOT) / relative
     out.parent.mkdir(parents=True, exist_ok=True)
     steps = 1000
-    synthetic.render(spec, out, on_progress=lambda fraction: progress(int(fraction * steps), steps))
+    synthetic.render(spec, out, on_progress=lambda fraction: progress(int(fraction * 0.3 * steps), steps))
     sha = _sha256(out)
     with transaction.atomic():
         video = Video.objects.select_for_update().get(pk=video_id)
@@ -40,6 +41,7 @@ def synthesize_video(job, progress, *, video_id: int, spec: dict):
         video.size_bytes = out.stat().st_size
         video.meta = {**video.meta, "synthetic": {"spec": spec.to_dict(), "truth": synthetic.truth(spec)}}
         video.save()
+    _process(job, lambda done, total: progress(int(0.3 * steps + 0.7 * steps * done / total), steps), video_id)
 
 
 class MediaFailed(Exception):
@@ -73,6 +75,10 @@ def _fail(video_id: int, message: str) -> None:
 def process_video(job, progress, *, video_id: int):
     """Probe the original, transcode the 720p CFR proxy, then the audio track, waveform peaks, spectrogram and
     thumbnail strip. Safe to run again: every output is rebuilt and replaced atomically."""
+    _process(job, progress, video_id)
+
+
+def _process(job, progress, video_id: int) -> None:
     video = Video.objects.get(pk=video_id)
     if not video.file:
         raise MediaFailed("the video has no file to process")
@@ -114,7 +120,8 @@ def process_video(job, progress, *, video_id: int):
         }
         if proxy_probe.has_audio:
             proxy.extract_audio(out / "proxy.mp4", out / "audio.m4a")
-            overview = peaks.compute_audio_overview(out / "proxy.mp4")
+            # From the audio track alone: reading it skips the hundreds of MB of interleaved video.
+            overview = peaks.compute_audio_overview(out / "audio.m4a")
             peaks.write_json_atomic(overview.to_peaks_json(), out / "peaks.json", gzip_copy=True)
             peaks.write_json_atomic(overview.to_spectrogram_json(), out / "spectrogram.json", gzip_copy=True)
             for name, filename in (("audio", "audio.m4a"), ("peaks", "peaks.json"), ("spectrogram", "spectrogram.json")):

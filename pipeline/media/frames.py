@@ -482,12 +482,21 @@ class ReadAhead:
         self.quality = quality
         self._lock = threading.Lock()
         self._wanted: Optional[tuple[str, str, int, int]] = None
+        self._last: dict[str, int] = {}
         self._wake = threading.Event()
         self._thread: Optional[threading.Thread] = None
 
     def after(self, key: str, path: PathLike, index: int, frame_count: int) -> None:
-        """Note that `index` was just served; frames index+1 .. index+ahead will be prepared."""
+        """Note that `index` was just served. If the client is moving forward (its previous request was a few
+        frames before), frames index+1 .. index+ahead are prepared; a random jump prepares nothing, so it
+        does not compete with the client's next jump."""
         with self._lock:
+            previous = self._last.get(key)
+            self._last[key] = index
+            if len(self._last) > 256:
+                self._last.pop(next(iter(self._last)))
+            if previous is None or not 0 < index - previous <= self.ahead + 2:
+                return
             # Only the latest request matters: a client that jumped elsewhere no longer needs the old run.
             self._wanted = (key, os.fspath(path), index + 1, min(frame_count, index + 1 + self.ahead))
             if self._thread is None or not self._thread.is_alive():

@@ -25,6 +25,7 @@ def test_demo_creates_project_accounts_and_videos_once(capsys):
     assert [v.external_id for v in videos] == ["demo-1", "demo-2"]
     for number, video in enumerate(videos, start=1):
         assert (settings.MEDIA_ROOT / video.file.name).is_file()
+        assert video.status == "ready" and video.proxy and video.peaks  # generated, then processed like an upload
         expected = synthetic.truth(synthetic.demo_spec(seed=number, duration=2.5))
         assert video.meta["synthetic"]["truth"] == expected
     assert set(Job.objects.values_list("state", flat=True)) == {JobState.SUCCEEDED}

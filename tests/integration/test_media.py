@@ -306,3 +306,13 @@ def test_token_authentication_reaches_media(team, served):
     client = APIClient()
     response = client.get(f"/api/v1/videos/{video.pk}/proxy.mp4", HTTP_AUTHORIZATION=f"Token {token.key}", HTTP_RANGE="bytes=0-9")
     assert response.status_code == 206
+
+
+def test_x_accel_redirect_hands_the_bytes_to_nginx(team, served, settings):
+    video, _ = served
+    settings.CLUEBENCH_X_ACCEL_REDIRECT_PREFIX = "/protected-media/"
+    response = client_for(team.annotator).get(f"/api/v1/videos/{video.pk}/proxy.mp4", HTTP_RANGE="bytes=0-9")
+    assert response.status_code == 200
+    assert response["X-Accel-Redirect"] == "/protected-media/videos/served/proxy.mp4"
+    assert response.content == b""
+    assert client_for(team.outsider).get(f"/api/v1/videos/{video.pk}/proxy.mp4").status_code == 404

@@ -52,6 +52,7 @@ def test_job_runs_on_the_worker_and_finishes(team, celery_worker_process):
     assert path.is_file()
     assert video.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
     assert video.meta["synthetic"]["truth"]["beep_count"] == 2
+    assert video.status == "ready" and video.frame_count == 50 and video.height == 720
 
 
 def test_failing_task_shows_its_error_and_can_be_retried(team, celery_worker_process):

@@ -327,6 +327,12 @@ def test_read_ahead_prepares_the_next_frames(proxies, tmp_path):
     with DecoderPool() as pool:
         frame_count = pool.get(p.path).frame_count
         read_ahead = ReadAhead(pool, cache, ahead=5)
+        # A random jump prepares nothing ...
+        read_ahead.after("25fps", p.path, 70, frame_count)
+        read_ahead.after("25fps", p.path, 19, frame_count)
+        time.sleep(0.5)
+        assert not (tmp_path / "frames").exists()
+        # ... stepping forward prepares the next frames.
         read_ahead.after("25fps", p.path, 20, frame_count)
         deadline = time.monotonic() + 30
         while not all(cache.path("25fps", i).exists() for i in range(21, 26)):
@@ -338,6 +344,7 @@ def test_read_ahead_prepares_the_next_frames(proxies, tmp_path):
                 back = np.asarray(im.convert("RGB"), dtype=np.int16)
             assert np.abs(back - p.decord(i)).mean() < 3
         # Near the end it stops at the last frame.
+        read_ahead.after("25fps", p.path, frame_count - 3, frame_count)
         read_ahead.after("25fps", p.path, frame_count - 2, frame_count)
         deadline = time.monotonic() + 30
         while not cache.path("25fps", frame_count - 1).exists():
