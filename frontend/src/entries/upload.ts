@@ -37,12 +37,13 @@ if (root && input && list) {
     }
     input.disabled = false;
     input.value = '';
-    if (accepted > 0) {
+    if (accepted > 0 && !document.getElementById('upload-reload')) {
       const reload = document.createElement('button');
       reload.type = 'button';
+      reload.id = 'upload-reload';
       reload.textContent = 'Show the new videos';
       reload.addEventListener('click', () => window.location.reload());
-      list.append(reload);
+      list.after(reload);
     }
   });
 }
