@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -65,6 +66,7 @@ class Case:
     data: Callable[[dict], dict] | None = None
     page: bool = False
     ok: int = 200
+    multipart: bool = False
 
 
 def detail(basename: str, key: str):
@@ -75,6 +77,8 @@ CASES = [
     # pages
     Case("project home", "get", lambda w: reverse("project-home", args=[w["project"].pk]), "annotator", page=True),
     Case("project jobs page", "get", lambda w: reverse("project-jobs", args=[w["project"].pk]), "annotator", page=True),
+    Case("project videos page", "get", lambda w: reverse("project-videos", args=[w["project"].pk]), "annotator", page=True),
+    Case("video page", "get", lambda w: reverse("video-detail-page", args=[w["video"].pk]), "annotator", page=True),
     # API: reads
     Case("project detail", "get", detail("project", "project"), "annotator"),
     Case("project summary", "get", lambda w: reverse("project-summary", args=[w["project"].pk]), "annotator"),
@@ -105,6 +109,11 @@ CASES = [
     ),
     Case("change member role", "patch", detail("membership", "membership"), "manager", data=lambda w: {"role": "reviewer"}),
     Case("remove member", "delete", detail("membership", "membership"), "manager", ok=204),
+    Case(
+        "upload video", "post", lambda w: reverse("video-list"), "manager",
+        data=lambda w: {"project": w["project"].pk, "file": SimpleUploadedFile("x.mp4", b"not a video")},
+        ok=201, multipart=True,
+    ),
     Case("retry job", "post", lambda w: reverse("job-retry", args=[w["job"].pk]), "manager", ok=202),
 ]
 
@@ -133,7 +142,7 @@ def test_permission_matrix(world, case, role):
     if user is not None:
         client.force_login(user) if case.page else client.force_authenticate(user)
     data = case.data(world) if case.data else None
-    response = getattr(client, case.method)(case.url(world), data=data, format="json")
+    response = getattr(client, case.method)(case.url(world), data=data, format="multipart" if case.multipart else "json")
     assert response.status_code == expected_status(case, role), response.content[:300]
     if case.page and role == "anonymous":
         assert response["Location"].startswith(reverse("login"))
