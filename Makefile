@@ -31,6 +31,7 @@ test-frontend: frontend/node_modules/.package-lock.json
 	cd frontend && npm test
 
 test-python: install frontend
+	$(VENV)/bin/ruff check .
 	$(PY) -m pytest
 
 clean:

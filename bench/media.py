@@ -17,8 +17,6 @@ import os
 import random
 import resource
 import shutil
-import statistics
-import subprocess
 import sys
 import tempfile
 import time

@@ -24,7 +24,6 @@ import io
 import operator
 import os
 import re
-import tempfile
 import threading
 from collections import OrderedDict
 from fractions import Fraction
@@ -34,6 +33,8 @@ from typing import Callable, Iterator, Optional, Union
 import av
 import numpy as np
 from PIL import Image
+
+from .files import atomic_path
 
 __all__ = [
     "DecoderClosedError",
@@ -426,19 +427,9 @@ class FrameCache:
 
     def put(self, key: str, index: int, data: bytes) -> Path:
         target = self.path(key, index)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{index}.", suffix=".tmp", dir=target.parent)
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, target)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except FileNotFoundError:
-                pass
-            raise
+        # No fsync: a cached frame lost in a crash is simply decoded again.
+        with atomic_path(target) as tmp:
+            tmp.write_bytes(data)
         return target
 
 

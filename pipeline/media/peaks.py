@@ -66,7 +66,6 @@ import gzip
 import json
 import math
 import os
-import secrets
 from dataclasses import dataclass
 from fractions import Fraction
 from numbers import Real
@@ -75,6 +74,8 @@ from typing import Any, Iterable, Iterator, Optional, Sequence, Union
 
 import av
 import numpy as np
+
+from .files import write_bytes_atomic
 
 __all__ = [
     "DB_MAX",
@@ -455,22 +456,6 @@ def write_json_atomic(obj: Any, path: Union[str, os.PathLike], *, gzip_copy: boo
     # dumps and one write, not dump: dump feeds the file millions of tiny
     # writes, about 3x slower on a 15-minute spectrogram.
     data = json.dumps(obj, separators=(",", ":"), allow_nan=False).encode("utf-8")
-    _write_atomic(target, data)
+    write_bytes_atomic(target, data)
     if gzip_copy:
-        _write_atomic(target.with_name(target.name + ".gz"), gzip.compress(data, compresslevel=6, mtime=0))
-
-
-def _write_atomic(target: Path, data: bytes) -> None:
-    tmp = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
-    try:
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            tmp.unlink()
-        except FileNotFoundError:
-            pass
-        raise
+        write_bytes_atomic(target.with_name(target.name + ".gz"), gzip.compress(data, compresslevel=6, mtime=0))

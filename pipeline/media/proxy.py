@@ -21,13 +21,13 @@ from __future__ import annotations
 
 import math
 import os
-import secrets
 from dataclasses import asdict, dataclass
 from fractions import Fraction
 from pathlib import Path
 from typing import Any, Callable, Optional, Union
 
 from .ffmpeg import run_ffmpeg
+from .files import atomic_path
 from .probe import ProbeResult
 
 __all__ = [
@@ -119,23 +119,9 @@ def plan_proxy(probe: ProbeResult) -> ProxyPlan:
     )
 
 
-def _temp_next_to(dst: Path, suffix: str) -> Path:
-    return dst.with_name(f".{dst.name}.{secrets.token_hex(6)}.tmp{suffix}")
-
-
 def _run_to(dst: PathLike, suffix: str, build: Callable[[Path], list[str]], **run_kwargs: Any) -> None:
-    out = Path(dst)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = _temp_next_to(out, suffix)
-    try:
+    with atomic_path(dst, suffix=suffix) as tmp:
         run_ffmpeg(build(tmp), **run_kwargs)
-        os.replace(tmp, out)
-    except BaseException:
-        try:
-            tmp.unlink()
-        except FileNotFoundError:
-            pass
-        raise
 
 
 def proxy_ffmpeg_args(src: PathLike, out: PathLike, plan: ProxyPlan) -> list[str]:

@@ -31,12 +31,11 @@ import math
 import os
 import random
 import re
-import secrets
 from dataclasses import MISSING, dataclass, fields, replace as _dc_replace
-from pathlib import Path
 from typing import Any, Callable, Mapping, Optional, Union
 
 from .ffmpeg import run_ffmpeg
+from .files import atomic_path
 
 __all__ = [
     "PALETTE",
@@ -625,20 +624,10 @@ def render(
     :func:`pipeline.media.ffmpeg.run_ffmpeg`).
     """
     spec.validate()
-    out = Path(out_path)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.{secrets.token_hex(6)}.tmp.mp4")
-    try:
+    with atomic_path(out_path, suffix=".mp4") as tmp:
         run_ffmpeg(
             build_ffmpeg_args(spec, tmp),
             total_seconds=spec.duration,
             on_progress=on_progress,
             timeout=timeout,
         )
-        os.replace(tmp, out)
-    except BaseException:
-        try:
-            tmp.unlink()
-        except FileNotFoundError:
-            pass
-        raise

@@ -33,7 +33,6 @@ from __future__ import annotations
 import bisect
 import math
 import os
-import tempfile
 from fractions import Fraction
 from pathlib import Path
 from typing import Any, Iterator, Optional, Union
@@ -41,6 +40,8 @@ from typing import Any, Iterator, Optional, Union
 import av
 import numpy as np
 from PIL import Image
+
+from .files import atomic_path
 
 __all__ = ["MAX_THUMBNAILS", "MAX_COLUMNS", "DEFAULT_EVERY_SECONDS", "thumbnail_strip"]
 
@@ -251,16 +252,5 @@ class _Grabber:
 
 
 def _write_jpeg_atomic(rgb: np.ndarray, out: Path, quality: int) -> None:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            Image.fromarray(rgb, "RGB").save(f, format="JPEG", quality=quality)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, out)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+    with atomic_path(out) as tmp:
+        Image.fromarray(rgb, "RGB").save(tmp, format="JPEG", quality=quality)
