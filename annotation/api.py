@@ -17,6 +17,7 @@ from annotation import selectors, services
 from annotation.models import CandidateQuestion, Membership, Project, Question, ReviewItem, Video
 from annotation.permissions import Capability
 from annotation.serializers import (
+    CandidateDecisionSerializer,
     CandidateQuestionSerializer,
     MembershipSerializer,
     ProjectSerializer,
@@ -140,10 +141,86 @@ class VideoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ProjectScop
         return Response(data, status=status.HTTP_201_CREATED if ingested.created else status.HTTP_200_OK)
 
 
-class CandidateQuestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ProjectScopedViewSet):
-    queryset = CandidateQuestion.objects.all()
+class CandidateQuestionViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, ProjectScopedViewSet
+):
+    """Stage 1 candidates. `?video=` and `?state=` filter. POST adds a question by hand (accepted at once, into
+    stage 2); PATCH edits a proposed one; accept and reject decide. Every change carries the `version` it read;
+    a stale one gets 409 with the current candidate."""
+
+    queryset = CandidateQuestion.objects.prefetch_related("questions")
     serializer_class = CandidateQuestionSerializer
     project_field = "video__project"
+    capabilities = {
+        "create": Capability.ANNOTATE,
+        "partial_update": Capability.ANNOTATE,
+        "accept": Capability.ANNOTATE,
+        "reject": Capability.ANNOTATE,
+    }
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        for param, field in (("video", "video_id"), ("state", "state")):
+            value = self.request.query_params.get(param)
+            if value:
+                if param == "video" and not value.isdigit():
+                    raise ValidationError({"video": "must be a video id"})
+                queryset = queryset.filter(**{field: value})
+        return queryset
+
+    def perform_create(self, serializer):
+        video = serializer.validated_data["video"]
+        self.require(video.project, Capability.ANNOTATE)
+        serializer.instance = services.add_question_by_hand(user=self.request.user, **serializer.validated_data)
+
+    def _decide(self, request, apply):
+        candidate = self.get_object()
+        decision = CandidateDecisionSerializer(data=request.data)
+        decision.is_valid(raise_exception=True)
+        try:
+            candidate = apply(candidate, decision.validated_data)
+        except services.StaleEdit as stale:
+            return Response(
+                {"detail": "this candidate changed since you loaded it", "current": self.get_serializer(stale.current).data},
+                status=status.HTTP_409_CONFLICT,
+            )
+        except services.DecisionError as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
+        candidate = self.get_queryset().get(pk=candidate.pk)
+        return Response(self.get_serializer(candidate).data)
+
+    def partial_update(self, request, pk=None):
+        serializer = self.get_serializer(self.get_object(), data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        changes = {k: v for k, v in serializer.validated_data.items() if k != "video"}
+        return self._decide(
+            request,
+            lambda candidate, data: services.edit_candidate(
+                candidate=candidate, expected_version=data["version"], changes=changes
+            ),
+        )
+
+    @extend_schema(request=CandidateDecisionSerializer, responses={200: CandidateQuestionSerializer})
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        """Accept a proposed candidate: it becomes a stage 2 question."""
+        return self._decide(
+            request,
+            lambda candidate, data: services.accept_candidate(
+                candidate=candidate, user=request.user, expected_version=data["version"]
+            ),
+        )
+
+    @extend_schema(request=CandidateDecisionSerializer, responses={200: CandidateQuestionSerializer})
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        """Reject a proposed candidate with a reason."""
+        return self._decide(
+            request,
+            lambda candidate, data: services.reject_candidate(
+                candidate=candidate, user=request.user, expected_version=data["version"], reason=data.get("reason", "")
+            ),
+        )
 
 
 class QuestionViewSet(

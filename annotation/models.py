@@ -191,11 +191,18 @@ class CandidateQuestion(models.Model):
         django_settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+    reject_reason = models.TextField(blank=True)
+    # Optimistic concurrency, as for questions: every edit or decision carries the version it read.
+    version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["video", "id"]
         constraints = [
+            models.CheckConstraint(
+                condition=~Q(state=Decision.REJECTED) | ~Q(reject_reason=""), name="candidate_rejection_has_reason"
+            ),
+            models.CheckConstraint(condition=Q(version__gte=1), name="candidate_version_pos"),
             models.CheckConstraint(condition=~Q(text=""), name="candidate_text_not_empty"),
             models.CheckConstraint(condition=Q(category__in=Category.values), name="candidate_category_valid"),
             models.CheckConstraint(condition=Q(modality__in=Modality.values), name="candidate_modality_valid"),

@@ -105,3 +105,15 @@ def project_summary(*, project: Project) -> dict:
     for stage in stages:
         stage["total"] = sum(s["count"] for s in stage["states"])
     return {"project": project.pk, "kind": project.kind, "stages": stages}
+
+
+def stage1_videos(*, project: Project) -> list[dict]:
+    """The project's videos with their candidate counts per state, for the stage 1 overview."""
+    counts = {}
+    rows = CandidateQuestion.objects.filter(video__project=project).values_list("video_id", "state").annotate(n=Count("id"))
+    for video_id, state, n in rows:
+        counts.setdefault(video_id, {})[state] = n
+    return [
+        {"video": video, "counts": {value: counts.get(video.pk, {}).get(value, 0) for value in Decision.values}}
+        for video in Video.objects.filter(project=project).order_by("title", "id")
+    ]

@@ -79,13 +79,44 @@ class VideoUploadSerializer(serializers.Serializer):
 
 
 class CandidateQuestionSerializer(serializers.ModelSerializer):
+    question = serializers.SerializerMethodField()
+
     class Meta:
         model = CandidateQuestion
         fields = [
             "id", "video", "text", "category", "modality", "query_start", "query_end", "state", "source",
-            "model", "prompt_version", "llm_call", "created_at",
+            "model", "prompt_version", "llm_call", "reject_reason", "version", "question", "created_at",
         ]
-        read_only_fields = fields
+        read_only_fields = [
+            "state", "source", "model", "prompt_version", "llm_call", "reject_reason", "version", "question",
+            "created_at",
+        ]
+
+    def get_question(self, candidate) -> int | None:
+        # Prefetched by the viewset; one linked question at most (made when the candidate was accepted).
+        questions = list(candidate.questions.all())
+        return questions[0].pk if questions else None
+
+    def validate(self, attrs):
+        start = attrs.get("query_start", getattr(self.instance, "query_start", None))
+        end = attrs.get("query_end", getattr(self.instance, "query_end", None))
+        if (start is None) != (end is None):
+            raise serializers.ValidationError({"query_end": "give both ends of the query interval, or neither"})
+        if start is not None and not 0 <= start < end:
+            raise serializers.ValidationError({"query_end": "the query interval must satisfy 0 <= start < end"})
+        video = attrs.get("video", getattr(self.instance, "video", None))
+        if start is not None and video is not None and video.duration and end > video.duration + 1e-6:
+            raise serializers.ValidationError(
+                {"query_end": f"the query interval ends after the video ({video.duration:.3f} s)"}
+            )
+        if "text" in attrs and not attrs["text"].strip():
+            raise serializers.ValidationError({"text": "the question may not be empty"})
+        return attrs
+
+
+class CandidateDecisionSerializer(serializers.Serializer):
+    version = serializers.IntegerField(min_value=1)
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
 class QuestionSerializer(serializers.ModelSerializer):

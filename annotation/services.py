@@ -11,15 +11,29 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from annotation.models import Membership, Project, Question, Role, Video, VideoStatus
+from annotation.models import (
+    CandidateQuestion,
+    Decision,
+    Membership,
+    Project,
+    Question,
+    Role,
+    Source,
+    Video,
+    VideoStatus,
+)
 
 
 class StaleEdit(Exception):
     """The row changed since the client read it: the client must reload and re-apply its change."""
 
-    def __init__(self, current: Question):
-        super().__init__(f"question {current.pk} is at version {current.version}")
+    def __init__(self, current):
+        super().__init__(f"{type(current).__name__} {current.pk} is at version {current.version}")
         self.current = current
+
+
+class DecisionError(Exception):
+    """The change is not allowed in the row's current state (e.g. editing a candidate already decided)."""
 
 
 def create_project(*, name: str, kind: str, description: str = "", manager=None) -> Project:
@@ -49,6 +63,78 @@ def update_question(*, question: Question, expected_version: int, changes: dict)
         if not updated:
             raise StaleEdit(current)
     return current
+
+
+# --- stage 1: candidate questions -----------------------------------------------------------------------------------
+
+
+def _locked_candidate(candidate: CandidateQuestion, expected_version: int) -> CandidateQuestion:
+    current = CandidateQuestion.objects.select_for_update().get(pk=candidate.pk)
+    if current.version != expected_version:
+        raise StaleEdit(current)
+    return current
+
+
+def _question_from(candidate: CandidateQuestion, user) -> Question:
+    return Question.objects.create(
+        video=candidate.video, candidate=candidate, text=candidate.text, category=candidate.category,
+        modality=candidate.modality, annotator=user,
+    )
+
+
+def edit_candidate(*, candidate: CandidateQuestion, expected_version: int, changes: dict) -> CandidateQuestion:
+    with transaction.atomic():
+        current = _locked_candidate(candidate, expected_version)
+        if current.state != Decision.PROPOSED:
+            raise DecisionError(f"this candidate is already {current.get_state_display().lower()}; it cannot be edited")
+        for field, value in changes.items():
+            setattr(current, field, value)
+        current.version += 1
+        current.save()
+    return current
+
+
+def accept_candidate(*, candidate: CandidateQuestion, user, expected_version: int) -> CandidateQuestion:
+    """The candidate becomes a Question in stage 2 (draft), linked to it."""
+    with transaction.atomic():
+        current = _locked_candidate(candidate, expected_version)
+        if current.state != Decision.PROPOSED:
+            raise DecisionError(f"this candidate is already {current.get_state_display().lower()}")
+        current.state = Decision.ACCEPTED
+        current.decided_by = user
+        current.decided_at = timezone.now()
+        current.version += 1
+        current.save()
+        _question_from(current, user)
+    return current
+
+
+def reject_candidate(*, candidate: CandidateQuestion, user, expected_version: int, reason: str) -> CandidateQuestion:
+    reason = reason.strip()
+    if not reason:
+        raise DecisionError("give a reason for the rejection")
+    with transaction.atomic():
+        current = _locked_candidate(candidate, expected_version)
+        if current.state != Decision.PROPOSED:
+            raise DecisionError(f"this candidate is already {current.get_state_display().lower()}")
+        current.state = Decision.REJECTED
+        current.reject_reason = reason
+        current.decided_by = user
+        current.decided_at = timezone.now()
+        current.version += 1
+        current.save()
+    return current
+
+
+def add_question_by_hand(*, video: Video, user, **fields) -> CandidateQuestion:
+    """A person's own question: recorded as an accepted human candidate, and a Question in stage 2."""
+    with transaction.atomic():
+        candidate = CandidateQuestion.objects.create(
+            video=video, source=Source.HUMAN, state=Decision.ACCEPTED, created_by=user, decided_by=user,
+            decided_at=timezone.now(), **fields,
+        )
+        _question_from(candidate, user)
+    return candidate
 
 
 # --- videos -------------------------------------------------------------------------------------------------------

@@ -1,14 +1,17 @@
 """Pages of the annotation app. Thin: each asks the selectors and renders."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.middleware.csrf import get_token
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from annotation import selectors
-from annotation.models import Project, Role, Video
+from annotation.models import CandidateQuestion, Project, Role, Video
 from annotation.permissions import Capability
-from annotation.serializers import VideoSerializer
+from annotation.serializers import CandidateQuestionSerializer, VideoSerializer
 
 
 def project_for_page(request, pk: int, capability: Capability = Capability.VIEW) -> tuple[Project, str]:
@@ -68,3 +71,72 @@ def video_detail(request, pk: int):
     project_for_page(request, video.project_id)
     data = VideoSerializer(video).data
     return render(request, "annotation/video_detail.html", {"video": video, "project": video.project, "data": data})
+
+
+@login_required
+def stage1_overview(request, pk: int):
+    """Stage 1 for a project: per video, how many candidates await a decision; managers start the LLM here."""
+    from pipeline.llm_runtime import llm_status
+    from pipeline.services import JobError, start_stage1
+
+    project, role = project_for_page(request, pk)
+    can_manage = selectors.can(user=request.user, project=project, capability=Capability.MANAGE)
+    status = llm_status(project)
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied("only a manager starts stage 1")
+        if not status.configured:
+            messages.error(request, status.message)
+        else:
+            chosen = [int(v) for v in request.POST.getlist("video") if v.isdigit()]
+            try:
+                jobs, skipped = start_stage1(project=project, video_ids=chosen or None)
+            except JobError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, f"Stage 1 queued for {len(jobs)} video(s); follow it on the Jobs page.")
+                for reason in skipped:
+                    messages.warning(request, f"Skipped {reason}.")
+        return redirect("stage1", pk=project.pk)
+    videos = selectors.stage1_videos(project=project)
+    return render(
+        request,
+        "annotation/stage1_overview.html",
+        {"project": project, "videos": videos, "llm": status, "can_manage": can_manage},
+    )
+
+
+@login_required
+def stage1_video(request, pk: int):
+    """The stage 1 review page of one video (a React island over the candidates API)."""
+    video = get_object_or_404(Video.objects.select_related("project"), pk=pk)
+    project, _ = project_for_page(request, video.project_id)
+    candidates = CandidateQuestion.objects.filter(video=video).prefetch_related("questions").order_by("id")
+    data = {
+        "video": {
+            "id": video.pk, "title": video.title, "duration": video.duration, "fps": video.fps,
+            "proxy_url": VideoSerializer(video).data["proxy_url"],
+        },
+        "candidates": CandidateQuestionSerializer(candidates, many=True).data,
+        "urls": {
+            "candidates": reverse("candidate-list"),
+            "candidate": reverse("candidate-detail", args=[0]).replace("/0/", "/{id}/"),
+            "accept": reverse("candidate-accept", args=[0]).replace("/0/", "/{id}/"),
+            "reject": reverse("candidate-reject", args=[0]).replace("/0/", "/{id}/"),
+        },
+        "csrf_token": get_token(request),
+        "can_annotate": selectors.can(user=request.user, project=project, capability=Capability.ANNOTATE),
+    }
+    return render(request, "annotation/stage1_video.html", {"video": video, "project": project, "data": data})
+
+
+@login_required
+def llm_spend(request, pk: int):
+    """What the project's LLM calls cost, and which failed and why (managers)."""
+    from pipeline.llm_runtime import llm_status
+    from pipeline.stage1 import spend
+
+    project, _ = project_for_page(request, pk, Capability.MANAGE)
+    return render(
+        request, "annotation/llm_spend.html", {"project": project, "spend": spend(project), "llm": llm_status(project)}
+    )

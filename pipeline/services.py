@@ -68,3 +68,34 @@ def retry_job(*, job: Job) -> Job:
         job.save()
         transaction.on_commit(lambda: _send(job))
     return job
+
+
+PROPOSE_QUESTIONS = "llm.propose_questions"
+
+
+def start_stage1(*, project: Project, video_ids: list[int] | None = None, dispatch: bool = True) -> tuple[list[Job], list[str]]:
+    """Queue stage 1 for the project's ready videos (or the chosen ones): one job per video, none for a video that
+    already has one queued or running. Returns the jobs and, per skipped video, why."""
+    from annotation.models import Video, VideoStatus
+
+    videos = Video.objects.filter(project=project).order_by("id")
+    if video_ids:
+        videos = videos.filter(pk__in=video_ids)
+        missing = set(video_ids) - set(videos.values_list("pk", flat=True))
+        if missing:
+            raise JobError(f"no such video in {project.name}: {', '.join(map(str, sorted(missing)))}")
+    jobs, skipped = [], []
+    for video in videos:
+        if video.status != VideoStatus.READY:
+            skipped.append(f"video {video.pk} ({video.title}): not processed yet ({video.get_status_display().lower()})")
+            continue
+        busy = Job.objects.filter(
+            kind=PROPOSE_QUESTIONS, target_id=video.pk, state__in=[JobState.QUEUED, JobState.RUNNING, JobState.RETRYING]
+        ).exists()
+        if busy:
+            skipped.append(f"video {video.pk} ({video.title}): stage 1 is already queued or running")
+            continue
+        jobs.append(
+            enqueue_job(kind=PROPOSE_QUESTIONS, project=project, target=video, params={"video_id": video.pk}, dispatch=dispatch)
+        )
+    return jobs, skipped

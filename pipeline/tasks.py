@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import transaction
 
 from annotation.models import Video, VideoStatus
-from pipeline.jobs import TRANSIENT_ERRORS, describe_error, job_task
+from pipeline.jobs import TRANSIENT_ERRORS, JobFailure, describe_error, job_task
 from pipeline.media import peaks, probe, proxy, synthetic, thumbnails
 from pipeline.media.ffmpeg import FFmpegError
 
@@ -44,7 +44,7 @@ def synthesize_video(job, progress, *, video_id: int, spec: dict):
     _process(job, lambda done, total: progress(int(0.3 * steps + 0.7 * steps * done / total), steps), video_id)
 
 
-class MediaFailed(Exception):
+class MediaFailed(JobFailure):
     """The video cannot be processed; the message is for a person (it is shown on the video and the job)."""
 
 
@@ -142,3 +142,15 @@ def _process(job, progress, video_id: int) -> None:
         raise
     with transaction.atomic():
         Video.objects.filter(pk=video_id).update(status=VideoStatus.READY, error="", **fields)
+
+
+@job_task(kind="llm.propose_questions", label="Stage 1: propose questions with the LLM", queue="llm")
+def propose_questions(job, progress, *, video_id: int):
+    """Ask the project's LLM for candidate counting questions for one video (cached; see pipeline/stage1.py)."""
+    from pipeline.stage1 import propose_questions as propose
+
+    video = Video.objects.select_related("project").get(pk=video_id)
+    progress(0, 1)
+    report = propose(video=video)
+    progress(1, 1)
+    return {"created": report.created, "duplicates": report.duplicates, "cached": report.cached}

@@ -1,0 +1,172 @@
+"""CG-AV-Counting stage 1: an LLM proposes counting questions and query intervals for a video.
+
+Every provider call is an LLMCall row (the key never is). A stage run whose
+conversation start (provider, model, prompt version, input hash) already has a
+valid answer reuses it: running the stage again makes no provider call.
+Proposals are CandidateQuestion rows; they become questions only when a person
+accepts them.
+"""
+
+import time
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+from annotation.models import CandidateQuestion, Question, Source, Video, VideoStatus
+from pipeline.jobs import JobFailure
+from pipeline.llm import engine
+from pipeline.llm.dedup import Deduplicator
+from pipeline.llm.pricing import estimate_cost
+from pipeline.llm.prompts import load_prompt
+from pipeline.llm.sampling import media_fingerprint, sample_frames
+from pipeline.llm.types import LLMRequest, MediaInput
+from pipeline.llm.validate import validate_stage1
+from pipeline.llm_runtime import ThrottledProvider, build_provider, llm_status
+from pipeline.models import LLMCall, LLMOutcome
+
+PROMPT = ("stage1_questions", "v1")
+FRAME_MAX_SIDE = 512
+
+
+class Stage1Failed(JobFailure):
+    """Stage 1 could not propose questions for this video; the message says why, for a person."""
+
+
+@dataclass(frozen=True)
+class Stage1Report:
+    created: int
+    duplicates: int
+    cached: bool
+    provider_calls: int
+
+
+def _media(video: Video, *, native_video: bool, frames: bool) -> MediaInput:
+    root = Path(settings.MEDIA_ROOT)
+    proxy = root / video.proxy.name
+    with_audio = bool(video.audio.name) and (native_video or settings.CLUEBENCH_LLM_SEND_AUDIO)
+    budget = settings.CLUEBENCH_LLM_FRAME_BUDGET
+    return MediaInput(
+        duration=video.duration,
+        fingerprint=media_fingerprint(
+            video.sha256, budget=budget, max_side=FRAME_MAX_SIDE, with_audio=with_audio, native_video=native_video
+        ),
+        video_path=proxy if native_video else None,
+        audio_path=(root / video.audio.name) if with_audio else None,
+        frames=sample_frames(proxy, budget=budget, max_side=FRAME_MAX_SIDE) if frames and not native_video else (),
+    )
+
+
+def _request(video: Video, prompt, media: MediaInput) -> LLMRequest:
+    return LLMRequest(
+        prompt_version=prompt.id,
+        system=prompt.system,
+        user_text=prompt.render(duration=f"{video.duration:.1f}", title=video.title),
+        schema_name=prompt.name,
+        schema=prompt.schema,
+        media=media,
+    )
+
+
+def _log(video: Video, provider, key: str, attempt) -> LLMCall:
+    return LLMCall.objects.create(
+        project=video.project,
+        provider=provider.name,
+        model=provider.model,
+        prompt_version=PROMPT[0] + "@" + PROMPT[1],
+        input_hash=key,
+        request=attempt.request_log,
+        response={**attempt.response_log, "text": attempt.text} if attempt.text or attempt.response_log else None,
+        outcome=attempt.outcome,
+        error=attempt.error if attempt.outcome != LLMOutcome.OK else "",
+        tokens_in=attempt.tokens_in,
+        tokens_out=attempt.tokens_out,
+        latency_ms=attempt.latency_ms,
+        cost_usd=estimate_cost(settings.CLUEBENCH_LLM_PRICES, provider.model, attempt.tokens_in, attempt.tokens_out),
+    )
+
+
+def propose_questions(*, video: Video, provider=None, sleep=time.sleep) -> Stage1Report:
+    if video.status != VideoStatus.READY:
+        raise Stage1Failed(f"the video is not processed yet ({video.get_status_display().lower()})")
+    if provider is None:
+        status = llm_status(video.project)
+        if not status.configured:
+            raise Stage1Failed(status.message)
+        provider = ThrottledProvider(build_provider(video.project))
+    prompt = load_prompt(*PROMPT)
+    native = provider.name == "gemini"
+    # The cache key covers the sampling parameters, not the JPEG bytes: frames are decoded only on a miss.
+    request = _request(video, prompt, _media(video, native_video=native, frames=False))
+    key = engine.input_hash(request)
+    cached = (
+        LLMCall.objects.filter(
+            provider=provider.name, model=provider.model, prompt_version=prompt.id, input_hash=key,
+            outcome=LLMOutcome.OK,
+        )
+        .order_by("-created_at")
+        .first()
+    )
+    calls = 0
+    if cached is not None:
+        result = validate_stage1(cached.response["text"], duration=video.duration)
+        questions, call = result.questions, cached
+    else:
+        request = _request(video, prompt, _media(video, native_video=native, frames=True))
+        logged: list[LLMCall] = []
+        outcome = engine.propose_stage1(
+            provider, request, duration=video.duration,
+            policy=engine.RetryPolicy(
+                max_retries=settings.CLUEBENCH_LLM_MAX_RETRIES, base_delay=settings.CLUEBENCH_LLM_RETRY_BASE_DELAY,
+                sleep=sleep,
+            ),
+            on_attempt=lambda attempt: logged.append(_log(video, provider, key, attempt)),
+        )
+        calls = len(logged)
+        if not outcome.ok:
+            raise Stage1Failed(f"{provider.model} gave no usable questions: {outcome.error}")
+        questions = outcome.questions
+        call = next(row for row in reversed(logged) if row.outcome == LLMOutcome.OK)
+    return _store(video, questions, call, cached=cached is not None, calls=calls)
+
+
+def _store(video: Video, questions, call: LLMCall, *, cached: bool, calls: int) -> Stage1Report:
+    existing = list(CandidateQuestion.objects.filter(video=video).values_list("text", flat=True))
+    existing += list(Question.objects.filter(video=video).values_list("text", flat=True))
+    keep = Deduplicator(threshold=settings.CLUEBENCH_LLM_DEDUP_THRESHOLD).filter(
+        [q.text for q in questions], existing
+    ) if questions else []
+    with transaction.atomic():
+        for index in keep:
+            q = questions[index]
+            CandidateQuestion.objects.create(
+                video=video, text=q.text, category=q.category, modality=q.modality, query_start=q.start,
+                query_end=q.end, source=Source.MODEL, llm_call=call, model=call.model,
+                prompt_version=call.prompt_version,
+            )
+    return Stage1Report(created=len(keep), duplicates=len(questions) - len(keep), cached=cached, provider_calls=calls)
+
+
+def spend(project) -> dict:
+    """Calls, tokens and estimated cost of the project's LLM calls, and its recent failures."""
+    from django.db.models import Count, Sum
+
+    calls = LLMCall.objects.filter(project=project)
+    totals = calls.aggregate(
+        calls=Count("id"), tokens_in=Sum("tokens_in"), tokens_out=Sum("tokens_out"), cost=Sum("cost_usd")
+    )
+    by_outcome = dict(calls.values_list("outcome").annotate(n=Count("id")).values_list("outcome", "n"))
+    by_model = list(
+        calls.values("provider", "model").annotate(calls=Count("id"), cost=Sum("cost_usd")).order_by("provider", "model")
+    )
+    return {
+        "calls": totals["calls"] or 0,
+        "tokens_in": totals["tokens_in"] or 0,
+        "tokens_out": totals["tokens_out"] or 0,
+        "cost_usd": totals["cost"] or Decimal(0),
+        "by_outcome": {o: by_outcome.get(o, 0) for o in LLMOutcome.values},
+        "by_model": by_model,
+        "failures": list(calls.exclude(outcome=LLMOutcome.OK).order_by("-created_at")[:50]),
+    }
