@@ -15,11 +15,14 @@ from annotation.serializers import CandidateQuestionSerializer, VideoSerializer
 
 
 def project_for_page(request, pk: int, capability: Capability = Capability.VIEW) -> tuple[Project, str]:
-    """The project and the user's role, or 404 for a non-member (whatever the project's existence)."""
+    """The project and the user's role; 404 for a non-member (whatever the project's existence), 403 for a member
+    whose role is too low."""
     project = get_object_or_404(Project, pk=pk)
     role = selectors.role_of(user=request.user, project=project)
-    if not selectors.can(user=request.user, project=project, capability=capability):
+    if not selectors.can(user=request.user, project=project, capability=Capability.VIEW):
         raise Http404("no such project")
+    if not selectors.can(user=request.user, project=project, capability=capability):
+        raise PermissionDenied(f"your role in {project.name} does not allow this page")
     return project, role
 
 

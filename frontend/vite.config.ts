@@ -19,6 +19,7 @@ export default defineConfig({
     rollupOptions: {
       input: {
         jobs: 'src/entries/jobs.tsx',
+        stage1: 'src/entries/stage1.tsx',
         upload: 'src/entries/upload.ts',
         video: 'src/entries/video.ts',
       },

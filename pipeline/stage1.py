@@ -22,7 +22,7 @@ from pipeline.llm.dedup import Deduplicator
 from pipeline.llm.pricing import estimate_cost
 from pipeline.llm.prompts import load_prompt
 from pipeline.llm.sampling import media_fingerprint, sample_frames
-from pipeline.llm.types import LLMRequest, MediaInput
+from pipeline.llm.types import MediaInput
 from pipeline.llm.validate import validate_stage1
 from pipeline.llm_runtime import ThrottledProvider, build_provider, llm_status
 from pipeline.models import LLMCall, LLMOutcome
@@ -44,29 +44,21 @@ class Stage1Report:
 
 
 def _media(video: Video, *, native_video: bool, frames: bool) -> MediaInput:
+    """What the provider is given: the proxy itself (with its sound) for native video, else sampled frames and,
+    when enabled, the audio track."""
     root = Path(settings.MEDIA_ROOT)
     proxy = root / video.proxy.name
-    with_audio = bool(video.audio.name) and (native_video or settings.CLUEBENCH_LLM_SEND_AUDIO)
+    separate_audio = not native_video and settings.CLUEBENCH_LLM_SEND_AUDIO and bool(video.audio.name)
     budget = settings.CLUEBENCH_LLM_FRAME_BUDGET
     return MediaInput(
         duration=video.duration,
         fingerprint=media_fingerprint(
-            video.sha256, budget=budget, max_side=FRAME_MAX_SIDE, with_audio=with_audio, native_video=native_video
+            video.sha256, budget=budget, max_side=FRAME_MAX_SIDE,
+            with_audio=separate_audio or (native_video and bool(video.has_audio)), native_video=native_video,
         ),
         video_path=proxy if native_video else None,
-        audio_path=(root / video.audio.name) if with_audio else None,
+        audio_path=(root / video.audio.name) if separate_audio else None,
         frames=sample_frames(proxy, budget=budget, max_side=FRAME_MAX_SIDE) if frames and not native_video else (),
-    )
-
-
-def _request(video: Video, prompt, media: MediaInput) -> LLMRequest:
-    return LLMRequest(
-        prompt_version=prompt.id,
-        system=prompt.system,
-        user_text=prompt.render(duration=f"{video.duration:.1f}", title=video.title),
-        schema_name=prompt.name,
-        schema=prompt.schema,
-        media=media,
     )
 
 
@@ -75,7 +67,7 @@ def _log(video: Video, provider, key: str, attempt) -> LLMCall:
         project=video.project,
         provider=provider.name,
         model=provider.model,
-        prompt_version=PROMPT[0] + "@" + PROMPT[1],
+        prompt_version=load_prompt(*PROMPT).id,
         input_hash=key,
         request=attempt.request_log,
         response={**attempt.response_log, "text": attempt.text} if attempt.text or attempt.response_log else None,
@@ -96,11 +88,18 @@ def propose_questions(*, video: Video, provider=None, sleep=time.sleep) -> Stage
         if not status.configured:
             raise Stage1Failed(status.message)
         provider = ThrottledProvider(build_provider(video.project))
+        try:
+            return propose_questions(video=video, provider=provider, sleep=sleep)
+        finally:
+            # Gemini keeps uploaded videos for the invalid-answer retry; they are deleted here.
+            close = getattr(provider.inner, "close", None)
+            if close is not None:
+                close()
     prompt = load_prompt(*PROMPT)
     native = provider.name == "gemini"
-    # The cache key covers the sampling parameters, not the JPEG bytes: frames are decoded only on a miss.
-    request = _request(video, prompt, _media(video, native_video=native, frames=False))
-    key = engine.input_hash(request)
+    # The cache key is that of the conversation's start without the frames' bytes (the media fingerprint covers
+    # how they are sampled): frames are decoded only on a miss, and every attempt is logged under this key.
+    key = engine.input_hash(engine.stage1_request(prompt, _media(video, native_video=native, frames=False)))
     cached = (
         LLMCall.objects.filter(
             provider=provider.name, model=provider.model, prompt_version=prompt.id, input_hash=key,
@@ -114,7 +113,7 @@ def propose_questions(*, video: Video, provider=None, sleep=time.sleep) -> Stage
         result = validate_stage1(cached.response["text"], duration=video.duration)
         questions, call = result.questions, cached
     else:
-        request = _request(video, prompt, _media(video, native_video=native, frames=True))
+        request = engine.stage1_request(prompt, _media(video, native_video=native, frames=True))
         logged: list[LLMCall] = []
         outcome = engine.propose_stage1(
             provider, request, duration=video.duration,

@@ -1,11 +1,17 @@
+import hashlib
 import os
+import shutil
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import quote
 
 # Playwright's sync API runs an event loop in the test thread; Django's live_server tests need this then.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 import pytest  # noqa: E402
+from django.conf import settings  # noqa: E402
+
+from pipeline.media import synthetic  # noqa: E402
 
 
 @dataclass
@@ -48,3 +54,61 @@ def database_url_for_tests() -> str:
     host = quote(s["HOST"] or "localhost", safe="")
     port = f":{s['PORT']}" if s.get("PORT") else ""
     return f"postgresql://{auth}@{host}{port}/{s['NAME']}"
+
+
+# --- media fixtures shared by the media, stage 1 and browser tests ----------------------------------------------------------
+
+def spec(audio: bool = True, seconds: float = 4.0) -> synthetic.SyntheticSpec:
+    return synthetic.SyntheticSpec(
+        duration=seconds, width=640, height=360, fps=25, audio=audio,
+        beeps=(synthetic.Beep(0.5, 0.2), synthetic.Beep(2.0, 0.2)) if audio else (),
+        shapes=(synthetic.Shape(color="red", size=60, start=0.0, end=seconds, y=40, x0=10, speed=80.0),),
+    )
+
+
+@pytest.fixture(scope="session")
+def sources(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("sources")
+    synthetic.render(spec(audio=True), folder / "beeps.mp4")
+    synthetic.render(spec(audio=False), folder / "silent.mp4")
+    (folder / "notes.mp4").write_bytes(b"this is not a video at all\n" * 200)
+    data = (folder / "beeps.mp4").read_bytes()
+    (folder / "truncated.mp4").write_bytes(data[: int(len(data) * 0.63)])
+    return folder
+
+
+@pytest.fixture(scope="session")
+def processed(sources, tmp_path_factory):
+    """The outputs of processing beeps.mp4, made once with the engines, for the tests that only serve them."""
+    from pipeline.media import peaks, probe, proxy, thumbnails
+
+    folder = tmp_path_factory.mktemp("processed")
+    source_probe = probe.probe(sources / "beeps.mp4")
+    proxy.transcode_proxy(sources / "beeps.mp4", folder / "proxy.mp4", proxy.plan_proxy(source_probe), duration=source_probe.duration)
+    proxy.extract_audio(folder / "proxy.mp4", folder / "audio.m4a")
+    overview = peaks.compute_audio_overview(folder / "proxy.mp4")
+    peaks.write_json_atomic(overview.to_peaks_json(), folder / "peaks.json", gzip_copy=True)
+    peaks.write_json_atomic(overview.to_spectrogram_json(), folder / "spectrogram.json", gzip_copy=True)
+    index = thumbnails.thumbnail_strip(folder / "proxy.mp4", folder / "thumbnails.jpg")
+    return folder, probe.probe(folder / "proxy.mp4"), index
+
+
+@pytest.fixture
+def ready_video(team, processed):
+    folder, proxy_probe, index = processed
+    relative = Path("videos/ready")
+    from annotation.models import Video, VideoStatus
+
+    shutil.copytree(folder, Path(settings.MEDIA_ROOT) / relative, dirs_exist_ok=True)
+    return Video.objects.create(
+        project=team.project, title="ready", status=VideoStatus.READY, fps=proxy_probe.fps,
+        sha256=hashlib.sha256((folder / "proxy.mp4").read_bytes()).hexdigest(),
+        frame_count=proxy_probe.frame_count, duration=proxy_probe.duration, width=proxy_probe.width,
+        height=proxy_probe.height, has_audio=True, thumbnails_index=index,
+        **{name: str(relative / filename) for name, filename in [
+            ("proxy", "proxy.mp4"), ("audio", "audio.m4a"), ("peaks", "peaks.json"),
+            ("spectrogram", "spectrogram.json"), ("thumbnails", "thumbnails.jpg"),
+        ]},
+    )
+
+

@@ -14,30 +14,11 @@ from rest_framework.test import APIClient
 
 from annotation.models import Video, VideoStatus
 from annotation.services import ingest_video
-from pipeline.media import synthetic
 from pipeline.models import Job, JobState
 from pipeline.services import run_job_here
 
+
 pytestmark = pytest.mark.django_db
-
-
-def spec(audio: bool = True, seconds: float = 4.0) -> synthetic.SyntheticSpec:
-    return synthetic.SyntheticSpec(
-        duration=seconds, width=640, height=360, fps=25, audio=audio,
-        beeps=(synthetic.Beep(0.5, 0.2), synthetic.Beep(2.0, 0.2)) if audio else (),
-        shapes=(synthetic.Shape(color="red", size=60, start=0.0, end=seconds, y=40, x0=10, speed=80.0),),
-    )
-
-
-@pytest.fixture(scope="session")
-def sources(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("sources")
-    synthetic.render(spec(audio=True), folder / "beeps.mp4")
-    synthetic.render(spec(audio=False), folder / "silent.mp4")
-    (folder / "notes.mp4").write_bytes(b"this is not a video at all\n" * 200)
-    data = (folder / "beeps.mp4").read_bytes()
-    (folder / "truncated.mp4").write_bytes(data[: int(len(data) * 0.63)])
-    return folder
 
 
 def client_for(user) -> APIClient:
@@ -235,38 +216,6 @@ def test_frame_endpoint_returns_the_exact_frame(team, served):
     cached = client.get(f"/api/v1/videos/{video.pk}/frames/37.jpg")
     assert cached.status_code == 200
     assert client.get(f"/api/v1/videos/{video.pk}/frames/100.jpg").status_code == 404
-
-
-@pytest.fixture(scope="session")
-def processed(sources, tmp_path_factory):
-    """The outputs of processing beeps.mp4, made once with the engines, for the tests that only serve them."""
-    from pipeline.media import peaks, probe, proxy, thumbnails
-
-    folder = tmp_path_factory.mktemp("processed")
-    source_probe = probe.probe(sources / "beeps.mp4")
-    proxy.transcode_proxy(sources / "beeps.mp4", folder / "proxy.mp4", proxy.plan_proxy(source_probe), duration=source_probe.duration)
-    proxy.extract_audio(folder / "proxy.mp4", folder / "audio.m4a")
-    overview = peaks.compute_audio_overview(folder / "proxy.mp4")
-    peaks.write_json_atomic(overview.to_peaks_json(), folder / "peaks.json", gzip_copy=True)
-    peaks.write_json_atomic(overview.to_spectrogram_json(), folder / "spectrogram.json", gzip_copy=True)
-    index = thumbnails.thumbnail_strip(folder / "proxy.mp4", folder / "thumbnails.jpg")
-    return folder, probe.probe(folder / "proxy.mp4"), index
-
-
-@pytest.fixture
-def ready_video(team, processed):
-    folder, proxy_probe, index = processed
-    relative = Path("videos/ready")
-    shutil.copytree(folder, Path(settings.MEDIA_ROOT) / relative, dirs_exist_ok=True)
-    return Video.objects.create(
-        project=team.project, title="ready", status=VideoStatus.READY, fps=proxy_probe.fps,
-        frame_count=proxy_probe.frame_count, duration=proxy_probe.duration, width=proxy_probe.width,
-        height=proxy_probe.height, has_audio=True, thumbnails_index=index,
-        **{name: str(relative / filename) for name, filename in [
-            ("proxy", "proxy.mp4"), ("audio", "audio.m4a"), ("peaks", "peaks.json"),
-            ("spectrogram", "spectrogram.json"), ("thumbnails", "thumbnails.jpg"),
-        ]},
-    )
 
 
 MEDIA_URLS = ["", "proxy.mp4", "audio.m4a", "peaks.json", "spectrogram.json", "thumbnails.jpg", "frames/0.jpg"]

@@ -79,6 +79,9 @@ CASES = [
     Case("project jobs page", "get", lambda w: reverse("project-jobs", args=[w["project"].pk]), "annotator", page=True),
     Case("project videos page", "get", lambda w: reverse("project-videos", args=[w["project"].pk]), "annotator", page=True),
     Case("video page", "get", lambda w: reverse("video-detail-page", args=[w["video"].pk]), "annotator", page=True),
+    Case("stage 1 overview", "get", lambda w: reverse("stage1", args=[w["project"].pk]), "annotator", page=True),
+    Case("stage 1 of a video", "get", lambda w: reverse("stage1-video", args=[w["video"].pk]), "annotator", page=True),
+    Case("LLM spend page", "get", lambda w: reverse("llm-spend", args=[w["project"].pk]), "manager", page=True),
     # API: reads
     Case("project detail", "get", detail("project", "project"), "annotator"),
     Case("project summary", "get", lambda w: reverse("project-summary", args=[w["project"].pk]), "annotator"),
@@ -100,6 +103,23 @@ CASES = [
     Case(
         "edit question", "patch", detail("question", "question"), "annotator",
         data=lambda w: {"version": w["question"].version, "text": "How many beeps are heard?"},
+    ),
+    Case(
+        "accept candidate", "post", lambda w: reverse("candidate-accept", args=[w["candidate"].pk]), "annotator",
+        data=lambda w: {"version": 1},
+    ),
+    Case(
+        "reject candidate", "post", lambda w: reverse("candidate-reject", args=[w["candidate"].pk]), "annotator",
+        data=lambda w: {"version": 1, "reason": "vague"},
+    ),
+    Case(
+        "edit candidate", "patch", lambda w: reverse("candidate-detail", args=[w["candidate"].pk]), "annotator",
+        data=lambda w: {"version": 1, "text": "How many beeps in all?"},
+    ),
+    Case(
+        "add question by hand", "post", lambda w: reverse("candidate-list"), "annotator",
+        data=lambda w: {"video": w["video"].pk, "text": "How many cars?", "category": "object", "modality": "V"},
+        ok=201,
     ),
     Case("edit project", "patch", detail("project", "project"), "manager", data=lambda w: {"description": "new"}),
     Case(
@@ -242,3 +262,12 @@ def test_admin_shows_a_manager_only_their_projects(world, client):
     assert "secret video of beta" not in page
     other = Video.objects.get(title="secret video of beta")
     assert client.get(reverse("admin:annotation_video_change", args=[other.pk])).status_code == 302
+
+
+@pytest.mark.parametrize("role,allowed", [("annotator", False), ("reviewer", False), ("manager", True)])
+def test_only_managers_start_stage1(world, client, role, allowed, monkeypatch):
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-not-real")
+    client.force_login(world["team"].user(role))
+    response = client.post(reverse("stage1", args=[world["project"].pk]))
+    assert response.status_code == (302 if allowed else 403)
+    assert Job.objects.filter(kind="llm.propose_questions").exists() is False  # the video is not ready: skipped

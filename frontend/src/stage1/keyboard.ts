@@ -1,0 +1,87 @@
+export type Command = 'next' | 'prev' | 'accept' | 'reject' | 'edit' | 'new' | 'play' | 'cancel';
+
+/** The parts of a KeyboardEvent the mapping looks at. */
+export interface KeyLike {
+  key: string;
+  ctrlKey: boolean;
+  metaKey: boolean;
+  altKey: boolean;
+  isComposing?: boolean;
+  target: EventTarget | null;
+}
+
+/** True when keys typed at `target` are text (inputs, textareas, selects, editable content). */
+export function isTypingTarget(target: EventTarget | null): boolean {
+  if (!(target instanceof Element)) {
+    return false;
+  }
+  const tag = target.tagName;
+  if (tag === 'TEXTAREA' || tag === 'SELECT') {
+    return true;
+  }
+  if (tag === 'INPUT') {
+    const type = (target as HTMLInputElement).type;
+    return !['button', 'submit', 'reset', 'checkbox', 'radio'].includes(type);
+  }
+  return (target as HTMLElement).isContentEditable === true;
+}
+
+/** Elements whose own handling of Space / arrows must win (buttons, links, media controls). */
+function ownsNavigationKeys(target: EventTarget | null): boolean {
+  if (!(target instanceof Element)) {
+    return false;
+  }
+  return ['BUTTON', 'A', 'VIDEO', 'AUDIO', 'SUMMARY'].includes(target.tagName);
+}
+
+const LETTERS: Record<string, Command> = {
+  j: 'next',
+  k: 'prev',
+  a: 'accept',
+  r: 'reject',
+  e: 'edit',
+  n: 'new',
+  p: 'play',
+};
+
+/**
+ * The page command for a key press, or null to leave the key alone.
+ * While typing only Esc counts (Enter is the forms' own business); while a
+ * form is open only Esc and play do, so a stray key never discards typing.
+ */
+export function commandForKey(event: KeyLike, formOpen: boolean): Command | null {
+  if (event.isComposing === true) {
+    return null;
+  }
+  if (event.key === 'Escape' || event.key === 'Esc') {
+    return formOpen ? 'cancel' : null;
+  }
+  if (event.ctrlKey || event.metaKey || event.altKey || isTypingTarget(event.target)) {
+    return null;
+  }
+  let command: Command | null;
+  if (event.key === 'ArrowDown' || event.key === 'ArrowUp' || event.key === ' ') {
+    if (ownsNavigationKeys(event.target)) {
+      return null;
+    }
+    command = event.key === 'ArrowDown' ? 'next' : event.key === 'ArrowUp' ? 'prev' : 'play';
+  } else {
+    command = LETTERS[event.key.length === 1 ? event.key.toLowerCase() : event.key] ?? null;
+  }
+  if (formOpen && command !== 'play') {
+    return null;
+  }
+  return command;
+}
+
+export const SHORTCUT_HELP: readonly [keys: string, what: string][] = [
+  ['j / ↓', 'next'],
+  ['k / ↑', 'previous'],
+  ['p / Space', 'play interval'],
+  ['a', 'accept'],
+  ['r', 'reject'],
+  ['e', 'edit'],
+  ['n', 'new question'],
+  ['Enter', 'confirm'],
+  ['Esc', 'cancel'],
+];
