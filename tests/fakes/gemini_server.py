@@ -37,11 +37,13 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any, Iterator
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+
+from tests.fakes.local_server import LocalHTTPServer
 
 _STATUS_NAMES = {
     400: "INVALID_ARGUMENT",
@@ -101,7 +103,7 @@ def good_response(text: str, *, prompt_tokens: int = 120, output_tokens: int = 3
     }
 
 
-class FakeGeminiServer:
+class FakeGeminiServer(LocalHTTPServer):
     """See the module docstring. ``with FakeGeminiServer() as fake: ... fake.base_url ...``."""
 
     def __init__(
@@ -112,6 +114,7 @@ class FakeGeminiServer:
         default: tuple = ("json", '{"ok": true}'),
         expected_key: str | None = None,
     ):
+        super().__init__()
         self.processing_polls = processing_polls
         self.fail_processing = fail_processing
         self.default = default
@@ -125,47 +128,6 @@ class FakeGeminiServer:
         self._sessions: dict[str, _File] = {}
         self._lock = threading.Lock()
         self._counter = 0
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
-
-    # -- life -------------------------------------------------------------------------------------------------
-
-    def start(self) -> "FakeGeminiServer":
-        if self._server is not None:
-            return self
-        fake = self
-
-        class Handler(_Handler):
-            server_fake = fake
-
-        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        server.daemon_threads = True
-        server.block_on_close = False
-        self._server = server
-        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        if self._server is None:
-            return
-        self._server.shutdown()
-        self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-        self._server = None
-        self._thread = None
-
-    def __enter__(self) -> "FakeGeminiServer":
-        return self.start()
-
-    def __exit__(self, *exc: Any) -> None:
-        self.stop()
-
-    @property
-    def port(self) -> int:
-        assert self._server is not None, "start() the fake first"
-        return self._server.server_address[1]
 
     @property
     def base_url(self) -> str:
@@ -391,6 +353,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_DELETE(self) -> None:  # noqa: N802
         self._dispatch("DELETE")
+
+
+FakeGeminiServer.handler_class = _Handler
 
 
 @pytest.fixture(name="fake_gemini")

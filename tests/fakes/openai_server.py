@@ -31,10 +31,12 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any, Iterator
 
 import pytest
+
+from tests.fakes.local_server import LocalHTTPServer
 
 __all__ = ["FakeOpenAIServer", "RecordedRequest", "completion_body", "fake_openai_fixture"]
 
@@ -106,53 +108,14 @@ def _count_prompt_tokens(body: Any) -> int:
     return total
 
 
-class FakeOpenAIServer:
+class FakeOpenAIServer(LocalHTTPServer):
     def __init__(self, *, default: tuple = DEFAULT_ANSWER) -> None:
+        super().__init__()
         self.default = default
         self.requests: list[RecordedRequest] = []
         self._script: deque[tuple] = deque()
         self._lock = threading.Lock()
-        self._stopping = threading.Event()
         self._counter = 0
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
-
-    # -- lifetime ----------------------------------------------------------------
-
-    def start(self) -> "FakeOpenAIServer":
-        fake = self
-
-        class Handler(_Handler):
-            server_fake = fake
-
-        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        server.daemon_threads = True
-        self._stopping.clear()
-        self._server = server
-        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stopping.set()
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-        self._server = None
-        self._thread = None
-
-    def __enter__(self) -> "FakeOpenAIServer":
-        return self.start()
-
-    def __exit__(self, *exc: Any) -> None:
-        self.stop()
-
-    @property
-    def port(self) -> int:
-        assert self._server is not None, "the fake server is not running"
-        return self._server.server_address[1]
 
     @property
     def base_url(self) -> str:
@@ -244,6 +207,9 @@ class _Handler(BaseHTTPRequestHandler):
         path = self.path.split("?", 1)[0]
         self.server_fake._record(RecordedRequest("GET", path, {k.lower(): v for k, v in self.headers.items()}, None))
         self._send(404, {"error": {"message": f"no route {path}", "type": "not_found_error"}})
+
+
+FakeOpenAIServer.handler_class = _Handler
 
 
 @pytest.fixture(name="fake_openai")
