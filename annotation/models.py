@@ -290,6 +290,7 @@ class Clue(models.Model):
     kind = models.CharField(max_length=16, choices=Category.choices)
     start = models.FloatField(null=True, blank=True)
     end = models.FloatField(null=True, blank=True)
+    # The proxy frame the box was drawn on; null only for clues imported without the video file.
     frame_index = models.PositiveIntegerField(null=True, blank=True)
     timestamp = models.FloatField(null=True, blank=True)
     x1 = models.FloatField(null=True, blank=True)
@@ -316,7 +317,7 @@ class Clue(models.Model):
                 | (
                     Q(kind__in=[Category.OBJECT, Category.ATTRIBUTE])
                     & Q(start__isnull=True, end__isnull=True)
-                    & Q(frame_index__isnull=False, timestamp__gte=0)
+                    & Q(timestamp__isnull=False, timestamp__gte=0)
                     & _box_ok()
                 ),
                 name="clue_shape_matches_kind",
@@ -331,16 +332,20 @@ class Event(models.Model):
     """R-AVST: an audio-visual event of a video (an UnAV-100 caption and its segment)."""
 
     video = models.ForeignKey(Video, on_delete=models.CASCADE, related_name="events")
-    label = models.CharField(max_length=255)
+    # 1-based position of the event in its video (R-AVST's event_num).
+    number = models.PositiveSmallIntegerField(default=1)
+    # The caption (UnAV-100); empty for events imported from a QA file, which carries none.
+    label = models.CharField(max_length=255, blank=True)
     start = models.FloatField()
     end = models.FloatField()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["video", "start", "id"]
+        ordering = ["video", "number", "id"]
         constraints = [
             models.CheckConstraint(condition=_interval_ok("start", "end", nullable=False), name="event_interval_ok"),
-            models.CheckConstraint(condition=~Q(label=""), name="event_label_not_empty"),
+            models.UniqueConstraint(fields=["video", "number"], name="event_unique_number_per_video"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="event_number_pos"),
         ]
 
     def __str__(self) -> str:
@@ -394,7 +399,8 @@ class BoxProposal(models.Model):
 
     avobject = models.ForeignKey(AVObject, on_delete=models.CASCADE, related_name="boxes")
     timestamp = models.FloatField()
-    frame_index = models.PositiveIntegerField()
+    # Unknown (null) only for boxes imported for a video whose file, hence frame rate, is absent.
+    frame_index = models.PositiveIntegerField(null=True, blank=True)
     instance = models.PositiveSmallIntegerField(default=0)
     x1 = models.FloatField()
     y1 = models.FloatField()
@@ -415,7 +421,7 @@ class BoxProposal(models.Model):
         ordering = ["avobject", "frame_index", "instance"]
         constraints = [
             models.UniqueConstraint(
-                fields=["avobject", "frame_index", "instance", "source"], name="box_unique_instance_per_frame"
+                fields=["avobject", "timestamp", "instance", "source"], name="box_unique_instance_per_time"
             ),
             models.CheckConstraint(condition=_box_ok(), name="box_coordinates_ok"),
             models.CheckConstraint(condition=Q(timestamp__gte=0), name="box_timestamp_nonneg"),
@@ -447,7 +453,8 @@ class QAPair(models.Model):
     options = models.JSONField(default=list, blank=True)
     split = models.CharField(max_length=16, blank=True)
     state = models.CharField(max_length=16, choices=Decision.choices, default=Decision.PROPOSED)
-    events = models.ManyToManyField(Event, blank=True, related_name="qa_pairs")
+    # The event the pair asks about (R-AVST pairs are per event).
+    event = models.ForeignKey(Event, null=True, blank=True, on_delete=models.CASCADE, related_name="qa_pairs")
     decided_by = models.ForeignKey(
         django_settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

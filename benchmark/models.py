@@ -25,7 +25,9 @@ class Release(models.Model):
     selection = models.JSONField(default=dict, blank=True)
     state = models.CharField(max_length=16, choices=ReleaseState.choices, default=ReleaseState.PENDING)
     manifest = models.JSONField(null=True, blank=True)
+    # Folder of the exported files, relative to MEDIA_ROOT.
     path = models.CharField(max_length=500, blank=True)
+    metadata_only = models.BooleanField(default=False)
     error = models.TextField(blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -51,6 +53,22 @@ class Release(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project} {self.version} ({self.format})"
+
+
+class ReleaseFile(models.Model):
+    """One file of a release as exported; with the release frozen, the database refuses any change to these rows."""
+
+    release = models.ForeignKey(Release, on_delete=models.PROTECT, related_name="files")
+    path = models.CharField(max_length=500)
+    sha256 = models.CharField(max_length=64)
+    size_bytes = models.PositiveBigIntegerField()
+
+    class Meta:
+        ordering = ["release", "path"]
+        constraints = [
+            models.UniqueConstraint(fields=["release", "path"], name="releasefile_unique_path"),
+            models.CheckConstraint(condition=Q(sha256__regex=r"^[0-9a-f]{64}$"), name="releasefile_sha256_hex"),
+        ]
 
 
 class SubmissionState(models.TextChoices):

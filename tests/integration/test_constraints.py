@@ -123,7 +123,7 @@ def test_clue_shape_follows_its_kind(question):
         lambda: Clue.objects.create(question=question, kind="object", frame_index=3, timestamp=0.1, x1=10, y1=0, x2=5, y2=9)
     )
     assert "clue_shape_matches_kind" in refused(
-        lambda: Clue.objects.create(question=question, kind="object", timestamp=0.1, x1=1, y1=0, x2=5, y2=9)
+        lambda: Clue.objects.create(question=question, kind="object", x1=1, y1=0, x2=5, y2=9)
     )
     assert "clue_attribute_has_cluster" in refused(
         lambda: Clue.objects.create(question=question, kind="attribute", frame_index=3, timestamp=0.1, x1=1, y1=0, x2=5, y2=9)
@@ -131,7 +131,12 @@ def test_clue_shape_follows_its_kind(question):
 
 
 def test_avst_rules(event):
-    assert "event_interval_ok" in refused(lambda: Event.objects.create(video=event.video, label="x", start=3, end=1))
+    assert "event_interval_ok" in refused(
+        lambda: Event.objects.create(video=event.video, number=2, label="x", start=3, end=1)
+    )
+    assert "event_unique_number_per_video" in refused(
+        lambda: Event.objects.create(video=event.video, number=1, start=5, end=6)
+    )
     obj = AVObject.objects.create(event=event, name="dog", audibility="audible", source=Source.HUMAN)
     assert "avobject_unique_name_per_event" in refused(
         lambda: AVObject.objects.create(event=event, name="dog", audibility="visible_only", source=Source.HUMAN)
