@@ -332,7 +332,8 @@ class Event(models.Model):
     """R-AVST: an audio-visual event of a video (an UnAV-100 caption and its segment)."""
 
     video = models.ForeignKey(Video, on_delete=models.CASCADE, related_name="events")
-    # 1-based position of the event in its video (R-AVST's event_num).
+    # R-AVST's 1-based event_num. Not unique: the published split repeats an event_num in a few videos
+    # (as separate annotation entries, kept apart and in file order by id).
     number = models.PositiveSmallIntegerField(default=1)
     # The caption (UnAV-100); empty for events imported from a QA file, which carries none.
     label = models.CharField(max_length=255, blank=True)
@@ -341,10 +342,9 @@ class Event(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["video", "number", "id"]
+        ordering = ["video", "id"]
         constraints = [
             models.CheckConstraint(condition=_interval_ok("start", "end", nullable=False), name="event_interval_ok"),
-            models.UniqueConstraint(fields=["video", "number"], name="event_unique_number_per_video"),
             models.CheckConstraint(condition=Q(number__gte=1), name="event_number_pos"),
         ]
 

@@ -134,9 +134,7 @@ def test_avst_rules(event):
     assert "event_interval_ok" in refused(
         lambda: Event.objects.create(video=event.video, number=2, label="x", start=3, end=1)
     )
-    assert "event_unique_number_per_video" in refused(
-        lambda: Event.objects.create(video=event.video, number=1, start=5, end=6)
-    )
+    assert "event_number_pos" in refused(lambda: Event.objects.create(video=event.video, number=0, start=5, end=6))
     obj = AVObject.objects.create(event=event, name="dog", audibility="audible", source=Source.HUMAN)
     assert "avobject_unique_name_per_event" in refused(
         lambda: AVObject.objects.create(event=event, name="dog", audibility="visible_only", source=Source.HUMAN)

@@ -1,0 +1,99 @@
+"""Writes for releases and submissions."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from annotation.models import Project, ProjectKind
+from benchmark.models import Release, ReleaseFile, ReleaseFormat, ReleaseState
+from benchmark.manifest import MANIFEST, build_manifest, dump_manifest, file_table
+
+SCHEMA_VERSION = {ReleaseFormat.CG_AV_COUNTING: "1", ReleaseFormat.R_AVST: "1", ReleaseFormat.HF_PARQUET: "1"}
+KIND_FORMATS = {
+    ProjectKind.COUNTING: {ReleaseFormat.CG_AV_COUNTING, ReleaseFormat.HF_PARQUET},
+    ProjectKind.AVST: {ReleaseFormat.R_AVST, ReleaseFormat.HF_PARQUET},
+}
+
+
+class ReleaseError(Exception):
+    pass
+
+
+def app_version() -> str:
+    return getattr(settings, "CLUEBENCH_VERSION", "0.1.0")
+
+
+def release_dir(release: Release) -> Path:
+    return Path(settings.MEDIA_ROOT) / "releases" / str(release.project_id) / f"{release.format}-{release.version}"
+
+
+def create_release(*, project: Project, version: str, format: str, metadata_only: bool = False,
+                   selection: dict | None = None, user=None, dispatch: bool = True):
+    """A new release row (pending) and its export job."""
+    from pipeline.services import enqueue_job
+
+    if format not in KIND_FORMATS[project.kind]:
+        allowed = ", ".join(sorted(KIND_FORMATS[project.kind]))
+        raise ReleaseError(f"a {project.get_kind_display()} project is released as {allowed}, not {format}")
+    try:
+        with transaction.atomic():
+            release = Release.objects.create(
+                project=project, version=version, format=format, metadata_only=metadata_only,
+                selection=selection or {}, created_by=user,
+            )
+            job = enqueue_job(kind="export.release", project=project, target=release,
+                              params={"release_id": release.pk}, dispatch=dispatch)
+    except IntegrityError as exc:
+        if "release_version_semver" in str(exc):
+            raise ReleaseError(f"{version!r} is not a semantic version such as 1.0.0")
+        if "release_unique_version" in str(exc):
+            raise ReleaseError(f"{project.name} already has a {format} release {version}")
+        raise
+    return release, job
+
+
+def export_release(release: Release) -> Release:
+    """Write the release's files and manifest, then freeze it (rows in the database, files read-only)."""
+    from benchmark.exporters import EXPORTERS
+
+    if release.state == ReleaseState.FROZEN:
+        return release
+    final = release_dir(release)
+    staging = final.with_name(final.name + ".partial")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    Release.objects.filter(pk=release.pk).update(state=ReleaseState.EXPORTING, error="")
+    try:
+        description = EXPORTERS[release.format](release, staging)
+        manifest = build_manifest(
+            staging, format=release.format, schema_version=SCHEMA_VERSION[release.format], app_version=app_version(),
+            project=release.project.name, version=release.version, metadata_only=release.metadata_only, **description,
+        )
+        (staging / MANIFEST).write_bytes(dump_manifest(manifest))
+        shutil.rmtree(final, ignore_errors=True)
+        os.replace(staging, final)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    table = file_table(final)
+    with transaction.atomic():
+        ReleaseFile.objects.filter(release=release).delete()
+        ReleaseFile.objects.bulk_create(
+            ReleaseFile(release=release, path=path, sha256=entry["sha256"], size_bytes=entry["bytes"])
+            for path, entry in table.items()
+        )
+        Release.objects.filter(pk=release.pk).update(
+            state=ReleaseState.FROZEN, manifest=manifest, path=str(final.relative_to(settings.MEDIA_ROOT)),
+            frozen_at=timezone.now(),
+        )
+    for path in final.rglob("*"):
+        if path.is_file():
+            path.chmod(0o444)
+    release.refresh_from_db()
+    return release

@@ -1,0 +1,30 @@
+"""Celery tasks of the benchmark app: thin wrappers over benchmark.services."""
+
+from benchmark.models import Release, ReleaseState
+from pipeline.jobs import JobFailure, job_task
+
+
+class ExportFailed(JobFailure):
+    pass
+
+
+@job_task(kind="export.release", label="Export and freeze a release", queue="export")
+def export_release(job, progress, *, release_id: int):
+    """Write the release's files and manifest, then freeze it. Safe to run again until it is frozen."""
+    from benchmark.services import ReleaseError, export_release as export
+
+    release = Release.objects.select_related("project").get(pk=release_id)
+    progress(0, 1)
+    try:
+        export(release)
+    except ReleaseError as exc:
+        Release.objects.filter(pk=release_id).exclude(state=ReleaseState.FROZEN).update(
+            state=ReleaseState.FAILED, error=str(exc)
+        )
+        raise ExportFailed(str(exc)) from None
+    except Exception as exc:
+        Release.objects.filter(pk=release_id).exclude(state=ReleaseState.FROZEN).update(
+            state=ReleaseState.FAILED, error=f"{type(exc).__name__}: {exc}"
+        )
+        raise
+    progress(1, 1)
