@@ -58,7 +58,8 @@ def make_truth(rng: random.Random) -> list[dict]:
             for _ in range(n):
                 w, h = rng.uniform(30, 250), rng.uniform(30, 250)
                 x, y = rng.uniform(0, WIDTH - w), rng.uniform(0, HEIGHT - h)
-                boxes.append({"timestamp": rng.choice(stamps), "bbox": [round(x), round(y), round(x + w), round(y + h)]})
+                bbox = [round(x), round(y), round(x + w), round(y + h)]
+                boxes.append({"timestamp": rng.choice(stamps), "bbox": bbox})
             if cat == "object":
                 clue = boxes
             else:

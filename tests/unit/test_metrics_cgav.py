@@ -172,8 +172,8 @@ def test_json_inside_prose():
 
 
 def test_event_time_formats():
-    parsed, ok = parse_clues('<answer>[["0:14.5", "0:15.2"], ["1:00:01", "1:00:03"], ["33.9 s", 35], [58, "59"]]</answer>',
-                             "event")
+    text = '<answer>[["0:14.5", "0:15.2"], ["1:00:01", "1:00:03"], ["33.9 s", 35], [58, "59"]]</answer>'
+    parsed, ok = parse_clues(text, "event")
     assert ok and parsed == [[14.5, 15.2], [3601, 3603], [33.9, 35], [58, 59.0]]
     assert parse_clues('[["12.5s", "14"]]', "event") == (None, False)    # float("12.5s") fails the answer
     assert parse_clues('[["1:00", "70"]]', "event") == (None, False)     # only one with ':' -> float("1:00")
@@ -471,7 +471,8 @@ def test_load_predictions_reads_and_skips_blank_lines(tmp_path):
     (['{"index": "0", "task_mode": "ref_acc", "prediction": "3"}'], ":1: index must be an integer"),
     (['{"index": true, "task_mode": "ref_acc", "prediction": "3"}'], ":1: index must be an integer"),
     (['{"index": 0, "task_mode": "ref_acc", "prediction": 3}'], ":1: prediction must be a string or null"),
-    (['{"index": 0, "task_mode": "ref_acc", "prediction": "3"}', '{"index": 1, "task_mode": "ref_acc", "prediction": "3"}',
+    (['{"index": 0, "task_mode": "ref_acc", "prediction": "3"}',
+      '{"index": 1, "task_mode": "ref_acc", "prediction": "3"}',
       '{"index": 0, "task_mode": "ref_acc", "prediction": "4"}'],
      ":3: duplicate (index 0, task_mode 'ref_acc'), first on line 1"),
 ])
@@ -506,7 +507,8 @@ def test_score_validates_predictions_too():
 # ---------------------------------------------------------------- no Django
 
 def test_metrics_package_does_not_import_django():
-    code = "import sys, benchmark.metrics.cgav; assert not any(m == 'django' or m.startswith('django.') for m in sys.modules)"
+    code = ("import sys, benchmark.metrics.cgav; "
+            "assert not any(m == 'django' or m.startswith('django.') for m in sys.modules)")
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
     for path in (ROOT / "benchmark" / "metrics").glob("*.py"):
         tree = ast.parse(path.read_text(encoding="utf-8"))
