@@ -97,3 +97,67 @@ def export_release(release: Release) -> Release:
             path.chmod(0o444)
     release.refresh_from_db()
     return release
+
+
+# --- submissions --------------------------------------------------------------------------------------------------
+
+TRUTH_FILES = {ReleaseFormat.CG_AV_COUNTING: "cg-av-counting.json", ReleaseFormat.R_AVST: "r-avst.json"}
+
+
+def truth_path(release: Release) -> Path:
+    return release_dir(release) / TRUTH_FILES[release.format]
+
+
+def submission_dir(submission) -> Path:
+    return Path(settings.MEDIA_ROOT) / "submissions" / str(submission.pk)
+
+
+def submit_predictions(*, release: Release, model_name: str, upload, user=None, is_human_baseline: bool = False,
+                       dispatch: bool = True):
+    """Store a predictions file for a frozen release and queue its scoring."""
+    from benchmark.models import Submission
+    from pipeline.services import enqueue_job
+
+    if release.state != ReleaseState.FROZEN:
+        raise ReleaseError("predictions can be scored only against a frozen release")
+    if release.format not in TRUTH_FILES:
+        raise ReleaseError(f"{release.get_format_display()} releases are not scored; submit to the "
+                           f"{' or '.join(sorted(TRUTH_FILES))} release")
+    if not model_name.strip():
+        raise ReleaseError("name the model whose predictions these are")
+    with transaction.atomic():
+        submission = Submission.objects.create(
+            release=release, model_name=model_name.strip(), submitted_by=user, is_human_baseline=is_human_baseline,
+        )
+        folder = submission_dir(submission)
+        folder.mkdir(parents=True, exist_ok=True)
+        with open(folder / "predictions.jsonl", "wb") as out:
+            for chunk in upload.chunks() if hasattr(upload, "chunks") else iter(lambda: upload.read(1 << 20), b""):
+                out.write(chunk)
+        submission.file.name = str((folder / "predictions.jsonl").relative_to(settings.MEDIA_ROOT))
+        submission.save(update_fields=["file"])
+        job = enqueue_job(kind="export.score_submission", project=release.project, target=submission,
+                          params={"submission_id": submission.pk}, dispatch=dispatch)
+    return submission, job
+
+
+def score_submission(submission) -> None:
+    """Score the predictions with the release's own truth file; per-item scores go to items.json beside them."""
+    import json
+
+    from benchmark.models import SubmissionState
+    from benchmark.scoring import ScoringError, evaluate
+
+    release = submission.release
+    try:
+        result = evaluate(
+            format=release.format, truth_path=truth_path(release),
+            predictions_path=Path(settings.MEDIA_ROOT) / submission.file.name,
+        )
+    except ScoringError as exc:
+        type(submission).objects.filter(pk=submission.pk).update(state=SubmissionState.FAILED, error=str(exc))
+        raise ReleaseError(str(exc)) from None
+    (submission_dir(submission) / "items.json").write_text(json.dumps(result["items"]), encoding="utf-8")
+    type(submission).objects.filter(pk=submission.pk).update(
+        state=SubmissionState.SCORED, metrics=result["metrics"], error=""
+    )

@@ -28,3 +28,16 @@ def export_release(job, progress, *, release_id: int):
         )
         raise
     progress(1, 1)
+
+
+@job_task(kind="export.score_submission", label="Score a submission", queue="export")
+def score_submission(job, progress, *, submission_id: int):
+    """Score a predictions file against its release with the public evaluators' rules."""
+    from benchmark.models import Submission
+    from benchmark.services import ReleaseError, score_submission as score
+
+    submission = Submission.objects.select_related("release__project").get(pk=submission_id)
+    try:
+        score(submission)
+    except ReleaseError as exc:
+        raise ExportFailed(str(exc)) from None

@@ -9,6 +9,7 @@ from annotation import api as annotation_api
 from annotation import media_views
 from annotation import views as annotation_views
 from benchmark import api as benchmark_api
+from benchmark import views as benchmark_views
 from pipeline import api as pipeline_api
 from pipeline import views as pipeline_views
 
@@ -33,6 +34,10 @@ urlpatterns = [
     path("projects/<int:pk>/stage1/", annotation_views.stage1_overview, name="stage1"),
     path("videos/<int:pk>/stage1/", annotation_views.stage1_video, name="stage1-video"),
     path("projects/<int:pk>/llm/", annotation_views.llm_spend, name="llm-spend"),
+    path("projects/<int:pk>/releases/", benchmark_views.project_releases, name="project-releases"),
+    path("releases/<int:pk>/", benchmark_views.release_detail, name="release"),
+    path("releases/<int:pk>/download.zip", benchmark_views.release_zip, name="release-zip"),
+    path("submissions/<int:pk>/", benchmark_views.submission_detail, name="submission"),
     path("jobs/", pipeline_views.jobs, name="jobs"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -81,6 +81,9 @@ CASES = [
     Case("video page", "get", lambda w: reverse("video-detail-page", args=[w["video"].pk]), "annotator", page=True),
     Case("stage 1 overview", "get", lambda w: reverse("stage1", args=[w["project"].pk]), "annotator", page=True),
     Case("stage 1 of a video", "get", lambda w: reverse("stage1-video", args=[w["video"].pk]), "annotator", page=True),
+    Case("releases page", "get", lambda w: reverse("project-releases", args=[w["project"].pk]), "annotator", page=True),
+    Case("release page", "get", lambda w: reverse("release", args=[w["release"].pk]), "annotator", page=True),
+    Case("submission page", "get", lambda w: reverse("submission", args=[w["submission"].pk]), "annotator", page=True),
     Case("LLM spend page", "get", lambda w: reverse("llm-spend", args=[w["project"].pk]), "manager", page=True),
     # API: reads
     Case("project detail", "get", detail("project", "project"), "annotator"),
