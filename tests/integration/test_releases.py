@@ -7,7 +7,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
 
-from annotation.models import AVObject, BoxProposal, Event, QAPair, Question, Video
+from django.conf import settings
+
+from annotation.models import AVObject, BoxProposal, Event, Project, QAPair, Question, Video
 from benchmark.formats import cgav, ravst
 from benchmark.models import Release, ReleaseFile, ReleaseState
 
@@ -149,3 +151,56 @@ def test_release_errors_are_clear(tmp_path, team):
     bad.write_text('[{"video": "a.mp4"}]')
     with pytest.raises(CommandError, match="item 0"):
         call_command("import_cgav", "--project", "counting", str(bad))
+
+
+def test_release_with_media_ships_the_720p_video_and_exact_clips(team, ready_video, tmp_path):
+    import av
+
+    from annotation.models import Clue, QuestionState
+
+    question = Question.objects.create(
+        video=ready_video, text="How many beeps?", category="event", modality="A", drafted_answer=2,
+        ref_start=0.4, ref_end=2.6, final_start=0.4, final_end=2.6, state=QuestionState.POOLED,
+    )
+    Clue.objects.create(question=question, kind="event", start=0.5, end=0.7)
+    Clue.objects.create(question=question, kind="event", start=2.0, end=2.2)
+    Video.objects.filter(pk=ready_video.pk).update(external_id="beeps.mp4")
+    out = tmp_path / "release"
+    call_command("release", "--project", team.project.name, "--version", "1.0.0", "--format", "cg-av-counting",
+                 "--out", str(out))
+    items = json.loads((out / "cg-av-counting.json").read_text())
+    assert items[0]["video"] == "beeps.mp4" and items[0]["query_interval"] == [0.4, 2.6]
+    assert (out / "cg_videos_720p" / "beeps.mp4").read_bytes()[:64] == Path(
+        settings.MEDIA_ROOT, ready_video.proxy.name).read_bytes()[:64]
+    clip = out / "ref_videos" / "beeps_0.40_2.60.mp4"
+    with av.open(str(clip)) as container:
+        frames = sum(1 for _ in container.decode(video=0))
+    # Frames shown during [0.4, 2.6) at 25 fps: indices 10 .. 64.
+    assert frames == 55
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert set(manifest["files"]) == {"cg-av-counting.json", "cg_videos_720p/beeps.mp4", "ref_videos/beeps_0.40_2.60.mp4"}
+    assert manifest["sources"] == {"beeps.mp4": ready_video.sha256}
+    call_command("verify_release", str(out))
+
+
+def test_metadata_export_queries_do_not_grow_with_questions(tmp_path):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from benchmark.exporters import export_cgav
+
+    def queries_for(copies: int) -> int:
+        source = tmp_path / f"items-{copies}.json"
+        items = [dict(item, index=i) for i, item in enumerate(CGAV_ITEMS * copies)]
+        source.write_text(json.dumps(items))
+        call_command("import_cgav", "--project", f"p{copies}", str(source))
+        release = Release.objects.create(project=Project.objects.get(name=f"p{copies}"), version="1.0.0",
+                                         format="cg-av-counting", metadata_only=True)
+        folder = tmp_path / f"out-{copies}"
+        folder.mkdir()
+        with CaptureQueriesContext(connection) as captured:
+            export_cgav(release, folder)
+        assert len(json.loads((folder / "cg-av-counting.json").read_text())) == 3 * copies
+        return len(captured)
+
+    assert queries_for(1) == queries_for(40)
