@@ -204,3 +204,18 @@ def test_metadata_export_queries_do_not_grow_with_questions(tmp_path):
         return len(captured)
 
     assert queries_for(1) == queries_for(40)
+
+
+@pytest.mark.skipif(not PUBLISHED.exists(), reason="the published R-AVST split is in ../shared")
+def test_hf_parquet_release_loads_with_datasets(tmp_path, monkeypatch):
+    import datasets
+
+    monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
+    call_command("import_ravst", "--project", "ravst", str(PUBLISHED))
+    out = tmp_path / "hf"
+    call_command("release", "--project", "ravst", "--version", "1.0.0", "--format", "hf-parquet", "--out", str(out))
+    loaded = datasets.load_dataset("parquet", data_dir=str(out / "data"), cache_dir=str(tmp_path / "cache"))
+    split = loaded["train"] if "train" in loaded else next(iter(loaded.values()))
+    assert split.num_rows == 1638
+    assert {"video_name", "task", "question", "answer"} <= set(split.column_names)
+    assert (out / "README.md").read_text().startswith("---")
