@@ -13,7 +13,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.response import Response
 
-from annotation import selectors, services
+from annotation import selectors, services, workspace
 from annotation.models import CandidateQuestion, Membership, Project, Question, ReviewItem, Video
 from annotation.permissions import Capability
 from annotation.serializers import (
@@ -254,6 +254,56 @@ class QuestionViewSet(
                 status=status.HTTP_409_CONFLICT,
             )
         return Response(self.get_serializer(updated).data)
+
+
+class QuestionDocViewSet(ProjectScopedViewSet):
+    """The annotation workspace's document of a question: GET it, PUT it whole (with the version it read; a stale
+    save gets 409 with the current document, an invalid one 400 with every problem), POST submit."""
+
+    queryset = Question.objects.select_related("video").prefetch_related("clues")
+    project_field = "video__project"
+    capabilities = {"retrieve": Capability.VIEW, "update": Capability.ANNOTATE, "submit": Capability.ANNOTATE}
+
+    def retrieve(self, request, pk=None):
+        return Response(workspace.doc_of(self.get_object()))
+
+    def _stale(self, stale):
+        current = Question.objects.select_related("video").prefetch_related("clues").get(pk=stale.current.pk)
+        return Response({"detail": "this question changed since you loaded it", "current": workspace.doc_of(current)},
+                        status=status.HTTP_409_CONFLICT)
+
+    def update(self, request, pk=None):
+        question = self.get_object()
+        version = request.data.get("version")
+        if not isinstance(version, int):
+            return Response({"detail": "send the version you last read", "errors": {"version": "required"}},
+                            status=status.HTTP_400_BAD_REQUEST)
+        try:
+            saved = workspace.save_doc(question=question, expected_version=version, doc=request.data, user=request.user)
+        except services.StaleEdit as stale:
+            return self._stale(stale)
+        except workspace.InvalidDoc as invalid:
+            return Response({"detail": "nothing was saved: " + "; ".join(f"{k}: {v}" for k, v in invalid.errors.items()),
+                             "errors": invalid.errors}, status=status.HTTP_400_BAD_REQUEST)
+        except workspace.NotEditable as exc:
+            return Response({"detail": str(exc), "errors": {}}, status=status.HTTP_409_CONFLICT)
+        return Response(workspace.doc_of(self.get_queryset().get(pk=saved.pk)))
+
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        """Submit the question: into the pool when its clues match the count, else to arbitration."""
+        question = self.get_object()
+        version = request.data.get("version")
+        if not isinstance(version, int):
+            return Response({"detail": "send the version you last read"}, status=status.HTTP_400_BAD_REQUEST)
+        try:
+            done, outcome, message = workspace.submit(question=question, expected_version=version, user=request.user)
+        except services.StaleEdit as stale:
+            return self._stale(stale)
+        except (workspace.InvalidDoc, workspace.NotEditable) as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
+        return Response({"question": workspace.doc_of(self.get_queryset().get(pk=done.pk)), "outcome": outcome,
+                         "message": message})
 
 
 class ReviewItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ProjectScopedViewSet):

@@ -249,9 +249,16 @@ class Question(models.Model):
     state = models.CharField(max_length=16, choices=QuestionState.choices, default=QuestionState.DRAFT)
     # Optimistic concurrency: every save must carry the version it read; a stale one is refused.
     version = models.PositiveIntegerField(default=1)
+    # Attribute questions: the named clusters, [{"name": "red shirt", "color": "#e6194b"}, ...].
+    clusters = models.JSONField(default=list, blank=True)
     annotator = models.ForeignKey(
         django_settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="questions"
     )
+    # Who is working on it now (handed out with SELECT ... FOR UPDATE SKIP LOCKED); a claim expires.
+    claimed_by = models.ForeignKey(
+        django_settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

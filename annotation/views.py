@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from annotation import selectors
-from annotation.models import CandidateQuestion, Project, Role, Video
+from annotation.models import CandidateQuestion, Project, Question, Role, Video
 from annotation.permissions import Capability
 from annotation.serializers import CandidateQuestionSerializer, VideoSerializer
 
@@ -143,3 +143,40 @@ def llm_spend(request, pk: int):
     return render(
         request, "annotation/llm_spend.html", {"project": project, "spend": spend(project), "llm": llm_status(project)}
     )
+
+
+@login_required
+def workspace_page(request, pk: int):
+    """Stages 2 and 3 of one question: the annotation workspace (a React island over the question-docs API)."""
+    from annotation import workspace
+
+    question = get_object_or_404(Question.objects.select_related("video__project").prefetch_related("clues"), pk=pk)
+    project, _ = project_for_page(request, question.video.project_id)
+    video = VideoSerializer(question.video).data
+    data = {
+        "question": workspace.doc_of(question),
+        "video": {key: video[key] for key in (
+            "id", "title", "duration", "fps", "frame_count", "width", "height", "has_audio", "proxy_url", "peaks_url",
+            "spectrogram_url", "thumbnails_url", "thumbnails_index", "frame_url_template")},
+        "urls": {
+            "save": reverse("questiondoc-detail", args=[question.pk]),
+            "submit": reverse("questiondoc-submit", args=[question.pk]),
+            "next": reverse("workspace-next", args=[project.pk]),
+        },
+        "csrf_token": get_token(request),
+        "can_annotate": selectors.can(user=request.user, project=project, capability=Capability.ANNOTATE),
+    }
+    return render(request, "annotation/workspace.html", {"question": question, "project": project, "data": data})
+
+
+@login_required
+def workspace_next(request, pk: int):
+    """The next question for this annotator (theirs first, never one someone else holds)."""
+    from annotation import workspace
+
+    project, _ = project_for_page(request, pk, Capability.ANNOTATE)
+    question = workspace.next_question(project=project, user=request.user)
+    if question is None:
+        messages.info(request, "No question is waiting for stages 2 and 3 in this project.")
+        return redirect("project-home", pk=project.pk)
+    return redirect("workspace", pk=question.pk)

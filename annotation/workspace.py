@@ -1,0 +1,232 @@
+"""Stages 2 and 3 on the server: the question document an annotator edits (answer, reference interval, clues),
+saved whole with optimistic concurrency, validated so that a bad clue refuses the save and nothing is half
+applied; submission into the pool or to arbitration; and handing out the next question to work on."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from annotation.models import (
+    Category,
+    Clue,
+    Modality,
+    Project,
+    Question,
+    QuestionState,
+    ReviewItem,
+    ReviewQueue,
+    ReviewState,
+)
+from annotation.services import StaleEdit
+
+CLAIM_TTL = timedelta(minutes=int(getattr(settings, "CLUEBENCH_CLAIM_MINUTES", 30)))
+EDITABLE_STATES = (QuestionState.DRAFT, QuestionState.ANSWERED)
+
+
+class InvalidDoc(Exception):
+    """The document breaks a rule; `errors` maps a field ("text", "ref_end", "clues[3]") to its message."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+
+
+class NotEditable(Exception):
+    pass
+
+
+def _number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value == value
+
+
+def validate_doc(doc: dict, *, video) -> tuple[dict, list[dict]]:
+    """Checked fields and clues of a document, or InvalidDoc with every problem found."""
+    errors: dict[str, str] = {}
+    text = doc.get("text")
+    if not isinstance(text, str) or not text.strip():
+        errors["text"] = "the question may not be empty"
+    category = doc.get("category")
+    if category not in Category.values:
+        errors["category"] = f"category must be one of {', '.join(Category.values)}"
+    modality = doc.get("modality")
+    if modality not in Modality.values:
+        errors["modality"] = f"type must be one of {', '.join(Modality.values)}"
+    answer = doc.get("drafted_answer")
+    if answer is not None and (not isinstance(answer, int) or isinstance(answer, bool) or answer < 0):
+        errors["drafted_answer"] = "the count must be a whole number >= 0"
+    duration = video.duration or 0.0
+    start, end = doc.get("ref_start"), doc.get("ref_end")
+    if (start is None) != (end is None):
+        errors["ref_end"] = "give both ends of the reference interval, or neither"
+    elif start is not None:
+        if not (_number(start) and _number(end)) or not 0 <= start < end:
+            errors["ref_end"] = "the reference interval must satisfy 0 <= start < end"
+        elif duration and end > duration + 1e-6:
+            errors["ref_end"] = f"the reference interval ends after the video ({duration:.3f} s)"
+    clusters = doc.get("clusters") or []
+    names = []
+    if not isinstance(clusters, list) or not all(isinstance(c, dict) and isinstance(c.get("name"), str) for c in clusters):
+        errors["clusters"] = "clusters must be a list of {name, color}"
+        clusters = []
+    else:
+        names = [c["name"].strip() for c in clusters]
+        if any(not n for n in names):
+            errors["clusters"] = "every cluster needs a name"
+        elif len(set(names)) != len(names):
+            errors["clusters"] = "cluster names must differ"
+    clues = doc.get("clues")
+    if not isinstance(clues, list):
+        errors["clues"] = "clues must be a list"
+        clues = []
+    checked = []
+    for i, clue in enumerate(clues):
+        problem, row = _check_clue(clue, category, video, names)
+        if problem:
+            errors[f"clues[{i}]"] = problem
+        else:
+            checked.append(row)
+    if errors:
+        raise InvalidDoc(errors)
+    fields = {
+        "text": text.strip(), "category": category, "modality": modality, "drafted_answer": answer,
+        "ref_start": start, "ref_end": end,
+        "clusters": [{"name": n, "color": str(c.get("color") or "")} for n, c in zip(names, clusters)],
+    }
+    return fields, checked
+
+
+def _check_clue(clue, category, video, cluster_names) -> tuple[str | None, dict]:
+    if not isinstance(clue, dict):
+        return "a clue must be an object", {}
+    kind = clue.get("kind")
+    if kind != category:
+        return f"a {kind} clue does not belong to a {category} question", {}
+    duration = video.duration or 0.0
+    if kind == Category.EVENT:
+        start, end = clue.get("start"), clue.get("end")
+        if not (_number(start) and _number(end)) or not 0 <= start < end:
+            return "an event needs 0 <= start < end", {}
+        if duration and end > duration + 1e-6:
+            return f"the event ends after the video ({duration:.3f} s)", {}
+        return None, {"kind": kind, "start": float(start), "end": float(end)}
+    index = clue.get("frame_index")
+    if not isinstance(index, int) or isinstance(index, bool) or index < 0:
+        return "a box needs the frame index it was drawn on", {}
+    if video.frame_count is not None and index >= video.frame_count:
+        return f"frame {index} does not exist (the video has {video.frame_count} frames)", {}
+    coords = [clue.get(k) for k in ("x1", "y1", "x2", "y2")]
+    if not all(_number(v) for v in coords):
+        return "a box needs x1, y1, x2, y2", {}
+    x1, y1, x2, y2 = coords
+    if not (x2 > x1 and y2 > y1):
+        return "a box needs a positive width and height", {}
+    if x1 < 0 or y1 < 0 or (video.width and x2 > video.width + 1e-6) or (video.height and y2 > video.height + 1e-6):
+        return f"the box lies outside the {video.width}x{video.height} frame", {}
+    cluster = clue.get("cluster") or ""
+    if kind == Category.ATTRIBUTE and cluster not in cluster_names:
+        return f"the box's cluster {cluster!r} is not one of the question's clusters", {}
+    if kind == Category.OBJECT:
+        cluster = ""
+    timestamp = (index + 0.5) / video.fps if video.fps else clue.get("timestamp", 0.0)
+    return None, {"kind": kind, "frame_index": index, "timestamp": timestamp, "x1": float(x1), "y1": float(y1),
+                  "x2": float(x2), "y2": float(y2), "cluster": cluster}
+
+
+def save_doc(*, question: Question, expected_version: int, doc: dict, user) -> Question:
+    fields, clues = validate_doc(doc, video=question.video)
+    with transaction.atomic():
+        current = Question.objects.select_for_update().select_related("video").get(pk=question.pk)
+        if current.version != expected_version:
+            raise StaleEdit(current)
+        if current.state not in EDITABLE_STATES:
+            raise NotEditable(f"the question is {current.get_state_display().lower()}; it can no longer be edited")
+        for name, value in fields.items():
+            setattr(current, name, value)
+        answered = current.drafted_answer is not None and current.ref_start is not None
+        current.state = QuestionState.ANSWERED if answered else QuestionState.DRAFT
+        current.version += 1
+        current.claimed_by, current.claimed_at = user, timezone.now()
+        current.save()
+        Clue.objects.filter(question=current).delete()
+        Clue.objects.bulk_create(Clue(question=current, created_by=user, **row) for row in clues)
+    return current
+
+
+def clue_count(question: Question, clues: list[Clue]) -> int:
+    if question.category == Category.ATTRIBUTE:
+        return len({c.cluster for c in clues})
+    return len(clues)
+
+
+def submit(*, question: Question, expected_version: int, user) -> tuple[Question, str, str]:
+    """A count that matches its clues enters the pool with the final interval (the union of the drafted
+    interval and the clues' span); a mismatch goes to the arbitration queue."""
+    with transaction.atomic():
+        current = Question.objects.select_for_update().select_related("video").get(pk=question.pk)
+        if current.version != expected_version:
+            raise StaleEdit(current)
+        if current.state not in EDITABLE_STATES:
+            raise NotEditable(f"the question is {current.get_state_display().lower()} already")
+        if current.drafted_answer is None or current.ref_start is None:
+            raise InvalidDoc({"drafted_answer": "draft the count and mark the reference interval before submitting"})
+        clues = list(current.clues.all())
+        count = clue_count(current, clues)
+        if count == current.drafted_answer:
+            starts = [current.ref_start] + [c.start if c.start is not None else c.timestamp for c in clues]
+            ends = [current.ref_end] + [c.end if c.end is not None else c.timestamp for c in clues]
+            current.final_start, current.final_end = min(starts), max(ends)
+            if current.final_end <= current.final_start:
+                current.final_end = current.final_start + (1 / current.video.fps if current.video.fps else 0.001)
+            current.state = QuestionState.POOLED
+            outcome = "pooled"
+            message = f"In the pool; final interval {current.final_start:.2f}-{current.final_end:.2f} s."
+        else:
+            current.state = QuestionState.ARBITRATION
+            outcome = "arbitration"
+            message = f"Sent to arbitration: {count} clue(s) for a count of {current.drafted_answer}."
+            ReviewItem.objects.get_or_create(
+                project=current.video.project, queue=ReviewQueue.ARBITRATION, question=current,
+                state=ReviewState.OPEN,
+            )
+        current.version += 1
+        current.claimed_by = current.claimed_at = None
+        current.save()
+    return current, outcome, message
+
+
+def next_question(*, project: Project, user) -> Question | None:
+    """Hand the user a question to work on: theirs first, then unassigned ones, never one another person
+    holds (SELECT ... FOR UPDATE SKIP LOCKED, so concurrent requests get different rows); claims expire."""
+    stale = timezone.now() - CLAIM_TTL
+    with transaction.atomic():
+        base = Question.objects.filter(video__project=project, state__in=EDITABLE_STATES)
+        free = base.filter(claimed_by__isnull=True) | base.filter(claimed_at__lt=stale) | base.filter(claimed_by=user)
+        for preference in (free.filter(annotator=user), free.filter(annotator__isnull=True), free):
+            question = preference.order_by("id").select_for_update(skip_locked=True, of=("self",)).first()
+            if question is not None:
+                question.claimed_by, question.claimed_at = user, timezone.now()
+                if question.annotator_id is None:
+                    question.annotator = user
+                question.save(update_fields=["claimed_by", "claimed_at", "annotator"])
+                return question
+    return None
+
+
+def doc_of(question: Question) -> dict:
+    clues = []
+    for c in sorted(question.clues.all(), key=lambda c: c.pk):
+        if c.kind == Category.EVENT:
+            clues.append({"kind": c.kind, "start": c.start, "end": c.end})
+        else:
+            clues.append({"kind": c.kind, "frame_index": c.frame_index, "x1": c.x1, "y1": c.y1, "x2": c.x2,
+                          "y2": c.y2, "cluster": c.cluster})
+    return {
+        "id": question.pk, "video": question.video_id, "text": question.text, "category": question.category,
+        "modality": question.modality, "drafted_answer": question.drafted_answer, "ref_start": question.ref_start,
+        "ref_end": question.ref_end, "clusters": question.clusters or [], "clues": clues, "state": question.state,
+        "version": question.version,
+    }
