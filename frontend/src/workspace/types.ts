@@ -1,0 +1,104 @@
+/**
+ * The annotation workspace's contract with the server and between its components.
+ * Times are seconds on the proxy's timeline; boxes are proxy pixels on the frame `frame_index`.
+ */
+
+export type Category = 'event' | 'object' | 'attribute';
+export type Modality = 'V' | 'A' | 'V2A' | 'A2V' | 'AV';
+export type QuestionStateName = 'draft' | 'answered' | 'arbitration' | 'pooled' | 'rejected';
+
+export interface EventClue {
+  kind: 'event';
+  start: number;
+  end: number;
+}
+
+export interface BoxClue {
+  kind: 'object' | 'attribute';
+  frame_index: number;
+  x1: number;
+  y1: number;
+  x2: number;
+  y2: number;
+  /** The attribute cluster's name; '' for object clues. */
+  cluster: string;
+}
+
+export type Clue = EventClue | BoxClue;
+
+export interface Cluster {
+  name: string;
+  /** CSS colour, e.g. '#e6194b'. */
+  color: string;
+}
+
+export interface QuestionDoc {
+  id: number;
+  video: number;
+  text: string;
+  category: Category;
+  modality: Modality;
+  drafted_answer: number | null;
+  ref_start: number | null;
+  ref_end: number | null;
+  clusters: Cluster[];
+  clues: Clue[];
+  state: QuestionStateName;
+  version: number;
+}
+
+export interface ThumbnailsIndex {
+  thumb_width: number;
+  thumb_height: number;
+  columns: number;
+  rows: number;
+  times: number[];
+  frame_indices: number[];
+}
+
+export interface VideoInfo {
+  id: number;
+  title: string;
+  duration: number;
+  fps: number;
+  frame_count: number;
+  width: number;
+  height: number;
+  has_audio: boolean;
+  proxy_url: string;
+  peaks_url: string | null;
+  spectrogram_url: string | null;
+  thumbnails_url: string | null;
+  thumbnails_index: ThumbnailsIndex | null;
+  /** Replace {index} with a frame index. */
+  frame_url_template: string;
+}
+
+export interface WorkspaceData {
+  question: QuestionDoc;
+  video: VideoInfo;
+  urls: {
+    /** PUT the whole document: {version, text, category, modality, drafted_answer, ref_start, ref_end, clusters, clues}. */
+    save: string;
+    /** POST {version}. */
+    submit: string;
+    /** Where "next question" goes (a page). */
+    next: string;
+  };
+  csrf_token: string;
+  can_annotate: boolean;
+}
+
+/** PUT save: 200 -> QuestionDoc (version + 1); 409 -> {detail, current: QuestionDoc}; 400 -> SaveErrors. */
+export interface SaveErrors {
+  detail: string;
+  /** Keys like "text", "ref_end", "clues[3]": one message each. */
+  errors: Record<string, string>;
+}
+
+/** POST submit: 200 -> SubmitResult; 409 stale; 400 {detail}. */
+export interface SubmitResult {
+  question: QuestionDoc;
+  outcome: 'pooled' | 'arbitration';
+  message: string;
+}
