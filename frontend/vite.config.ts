@@ -22,6 +22,7 @@ export default defineConfig({
         stage1: 'src/entries/stage1.tsx',
         upload: 'src/entries/upload.ts',
         video: 'src/entries/video.ts',
+        workspace: 'src/entries/workspace.tsx',
       },
     },
   },

@@ -1,0 +1,535 @@
+import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { BoxCanvasProps } from './canvas/BoxCanvas';
+import { editableOf, eventClue, PALETTE } from './doc';
+import { jsonResponse, makeData, makeQuestion } from './fixtures';
+import { localKey, saveLocal } from './persistence';
+import type { TimelineHandle, TimelineProps } from './timeline/Timeline';
+import type { QuestionDoc, WorkspaceData } from './types';
+import { WorkspaceApp } from './WorkspaceApp';
+
+// The canvas and the timeline draw on canvases jsdom lacks: stubs keep their props, so the
+// tests can act as the user would through them (draw a box, drag a region).
+const stubs = vi.hoisted(() => ({
+  canvas: null as BoxCanvasProps | null,
+  timeline: null as TimelineProps | null,
+  handle: null as TimelineHandle | null,
+}));
+
+vi.mock('./canvas/BoxCanvas', async () => {
+  const { createElement } = await import('react');
+  return {
+    BoxCanvas: (props: BoxCanvasProps) => {
+      stubs.canvas = props;
+      return createElement('div', { 'data-testid': 'box-canvas' });
+    },
+  };
+});
+
+vi.mock('./timeline/Timeline', async () => {
+  const { createElement, useImperativeHandle } = await import('react');
+  return {
+    Timeline: (props: TimelineProps) => {
+      stubs.timeline = props;
+      useImperativeHandle(props.ref, () => stubs.handle!);
+      return createElement('div', { 'data-testid': 'timeline' });
+    },
+  };
+});
+
+type FetchMock = ReturnType<typeof vi.fn<typeof fetch>>;
+
+let play: ReturnType<typeof vi.fn>;
+let pause: ReturnType<typeof vi.fn>;
+
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+  play = vi.fn(() => Promise.resolve());
+  pause = vi.fn();
+  vi.spyOn(HTMLMediaElement.prototype, 'play').mockImplementation(play as () => Promise<void>);
+  vi.spyOn(HTMLMediaElement.prototype, 'pause').mockImplementation(pause as () => void);
+  stubs.canvas = null;
+  stubs.timeline = null;
+  stubs.handle = {
+    zoomIn: vi.fn(),
+    zoomOut: vi.fn(),
+    zoomToFit: vi.fn(),
+    zoomToFrames: vi.fn(),
+    showSpectrogram: vi.fn(),
+  };
+});
+
+afterEach(() => {
+  cleanup();
+  localStorage.clear();
+  vi.useRealTimers();
+});
+
+function setup(question: Partial<QuestionDoc> = {}, overrides: Partial<WorkspaceData> = {}) {
+  const fetchImpl: FetchMock = vi.fn<typeof fetch>();
+  const data = makeData(question, overrides);
+  const utils = render(<WorkspaceApp data={data} fetchImpl={fetchImpl} />);
+  const video = utils.container.querySelector('video')!;
+  return { ...utils, fetchImpl, data, video };
+}
+
+const press = (key: string, init: Partial<KeyboardEventInit> = {}, target: Element = document.body) =>
+  fireEvent.keyDown(target, { key, ...init });
+
+const at = (video: HTMLVideoElement, seconds: number) => {
+  video.currentTime = seconds;
+  fireEvent(video, new Event('timeupdate'));
+};
+
+const tick = (ms: number) => act(async () => {
+  await vi.advanceTimersByTimeAsync(ms);
+});
+
+function request(fetchImpl: FetchMock, index = -1) {
+  const [url, init] = fetchImpl.mock.calls.at(index)!;
+  return { url, method: init?.method, body: JSON.parse(String(init?.body)) as Record<string, unknown> };
+}
+
+const text = (testId: string) => screen.getByTestId(testId).textContent;
+const saveStatus = () => text('save-status');
+const valueOf = (label: string) => (screen.getByLabelText(label) as HTMLInputElement).value;
+
+/** What the server answers to a save: the document sent, one version on. */
+function echo(fetchImpl: FetchMock, base: QuestionDoc = makeQuestion()) {
+  const body = request(fetchImpl).body;
+  const { version, ...fields } = body;
+  return { ...base, ...fields, version: (version as number) + 1 } as QuestionDoc;
+}
+
+describe('WorkspaceApp', () => {
+  it('renders the question, its state, the running count and the player', () => {
+    const { video, fetchImpl } = setup();
+    expect((screen.getByLabelText('Question') as HTMLTextAreaElement).value).toBe('How many times does the dog bark?');
+    expect(valueOf('Category')).toBe('event');
+    expect(valueOf('Modality')).toBe('A');
+    expect(valueOf('Drafted count')).toBe('3');
+    expect(valueOf('Start (s)')).toBe('10');
+    expect(valueOf('End (s)')).toBe('20');
+    expect(screen.getByText('Draft (stage 2)')).toBeTruthy();
+    expect(screen.getByText('version 4')).toBeTruthy();
+    expect(text('running-count')).toBe('Clues: 0 / Count: 3');
+    expect(screen.getByTestId('running-count').className).toContain('ws-count-mismatch');
+    expect(text('final-interval')).toContain('00:10.000 – 00:20.000');
+    expect(text('position')).toBe('00:00.000 · frame 0');
+    expect(text('save-status')).toBe('Saved');
+    expect(video.getAttribute('src')).toBe('/media/proxy/5.mp4');
+    expect(video.getAttribute('preload')).toBe('metadata');
+    expect(screen.getByText(/event start \/ end here/)).toBeTruthy();
+    expect(stubs.timeline!.regions).toEqual([
+      { key: 'ref', start: 10, end: 20, color: '#808080', label: 'reference', editable: true },
+    ]);
+    expect(stubs.timeline!.media).toBe(video);
+    expect(stubs.timeline!.peaksUrl).toBe('/media/peaks/5.json');
+    // No boxes for an event question.
+    expect(screen.queryByTestId('box-canvas')).toBeNull();
+    expect(fetchImpl).not.toHaveBeenCalled();
+  });
+
+  it('i / o while playing add an event clue from the start to the end time', () => {
+    const { video } = setup();
+    press('o');
+    expect(screen.getByText(/Press i at the start of the event first/)).toBeTruthy();
+    press(' ');
+    expect(play).toHaveBeenCalledOnce();
+    expect(screen.getByRole('button', { name: 'Pause' })).toBeTruthy();
+    at(video, 11);
+    press('i');
+    // A second i restarts the event.
+    at(video, 12.5);
+    press('i');
+    expect(screen.getByText(/Event started at 00:12.500/)).toBeTruthy();
+    at(video, 14.25);
+    press('o');
+    expect(valueOf('Event 1 start')).toBe('12.5');
+    expect(valueOf('Event 1 end')).toBe('14.25');
+    expect(stubs.timeline!.regions.at(-1)).toEqual({
+      key: 'clue-0',
+      start: 12.5,
+      end: 14.25,
+      color: PALETTE[0],
+      label: '#1',
+      editable: true,
+    });
+    expect(stubs.timeline!.selectedKey).toBe('clue-0');
+    expect(text('running-count')).toBe('Clues: 1 / Count: 3');
+    expect(screen.queryByText(/Event started/)).toBeNull();
+    // Delete removes the selected clue.
+    press('Delete');
+    expect(text('running-count')).toBe('Clues: 0 / Count: 3');
+  });
+
+  it('ignores shortcuts typed into a field, except Escape', () => {
+    setup();
+    const textarea = screen.getByLabelText('Question');
+    textarea.focus();
+    press('i', {}, textarea);
+    press('o', {}, textarea);
+    press(' ', {}, textarea);
+    expect(play).not.toHaveBeenCalled();
+    expect(screen.queryByText(/Event started/)).toBeNull();
+    press('Escape', {}, textarea);
+    expect(document.activeElement).not.toBe(textarea);
+  });
+
+  it('frame steps pause and land on the middle of the frame; the position shows the index', () => {
+    const { video } = setup();
+    press('.');
+    expect(pause).toHaveBeenCalled();
+    expect(video.currentTime).toBeCloseTo(0.06, 10);
+    expect(text('position')).toBe('00:00.060 · frame 1');
+    press('.');
+    expect(text('position')).toBe('00:00.100 · frame 2');
+    press(',');
+    expect(text('position')).toBe('00:00.060 · frame 1');
+    press('ArrowRight');
+    expect(text('position')).toBe('00:01.060 · frame 26');
+    press('ArrowRight', { shiftKey: true });
+    expect(text('position')).toBe('00:06.060 · frame 151');
+    press('ArrowLeft', { shiftKey: true });
+    press('ArrowLeft');
+    press('ArrowLeft');
+    expect(text('position')).toBe('00:00.000 · frame 0');
+    fireEvent.click(screen.getByRole('button', { name: 'Next frame' }));
+    expect(text('position')).toBe('00:00.060 · frame 1');
+    // The time the element reports is followed too.
+    at(video, 12.345);
+    expect(text('position')).toBe('00:12.345 · frame 308');
+  });
+
+  it('[ and ] set the reference interval at the playhead', () => {
+    const { video } = setup();
+    at(video, 3.2);
+    press('[');
+    at(video, 8.75);
+    press(']');
+    expect(valueOf('Start (s)')).toBe('3.2');
+    expect(valueOf('End (s)')).toBe('8.75');
+    expect(stubs.timeline!.regions[0]).toMatchObject({ key: 'ref', start: 3.2, end: 8.75 });
+  });
+
+  it('dragging a region on the timeline updates the document', () => {
+    setup({ clues: [eventClue(11, 12)] });
+    act(() => stubs.timeline!.onRegionChange('clue-0', 11.5, 13.0004));
+    expect(valueOf('Event 1 start')).toBe('11.5');
+    expect(valueOf('Event 1 end')).toBe('13');
+    act(() => stubs.timeline!.onRegionChange('ref', 9, 21));
+    expect(valueOf('Start (s)')).toBe('9');
+    expect(valueOf('End (s)')).toBe('21');
+  });
+
+  it('a box drawn on the paused frame becomes an object clue of that frame', async () => {
+    const { fetchImpl } = setup({ category: 'object', modality: 'V' });
+    press('.');
+    expect(stubs.canvas!.imageUrl).toBe('/api/v1/videos/5/frames/1.jpg');
+    expect(stubs.canvas!.disabled).toBe(false);
+    expect(stubs.canvas!.drawColor).toBe('#ffe119');
+    act(() => stubs.canvas!.onCreate({ x1: 10.04, y1: 20, x2: 110, y2: 220.06 }));
+    expect(stubs.canvas!.boxes).toEqual([
+      { key: 'clue-0', x1: 10, y1: 20, x2: 110, y2: 220.1, color: '#ffe119', label: '#1' },
+    ]);
+    expect(stubs.canvas!.selectedKey).toBe('clue-0');
+    expect(screen.getByRole('button', { name: /Frame 1 · 00:00.060/ })).toBeTruthy();
+    expect(text('running-count')).toBe('Clues: 1 / Count: 3');
+    // Another frame shows none of this frame's boxes.
+    press('.');
+    expect(stubs.canvas!.boxes).toEqual([]);
+    fireEvent.click(screen.getByRole('button', { name: /Frame 1 · / }));
+    expect(stubs.canvas!.boxes).toHaveLength(1);
+    // Moving the box updates it.
+    act(() => stubs.canvas!.onChange('clue-0', { x1: 20, y1: 30, x2: 120, y2: 230 }));
+    expect(stubs.canvas!.boxes[0]).toMatchObject({ x1: 20, y1: 30, x2: 120, y2: 230 });
+
+    fetchImpl.mockResolvedValue(jsonResponse(makeQuestion({ version: 5 })));
+    await tick(800);
+    expect(request(fetchImpl).body.clues).toEqual([
+      { kind: 'object', frame_index: 1, x1: 20, y1: 30, x2: 120, y2: 230, cluster: '' },
+    ]);
+
+    act(() => stubs.canvas!.onDelete('clue-0'));
+    expect(stubs.canvas!.boxes).toEqual([]);
+  });
+
+  it('while playing the canvas gets no frame and draws nothing', () => {
+    setup({ category: 'object', modality: 'V' });
+    press(' ');
+    expect(stubs.canvas!.imageUrl).toBeNull();
+    expect(stubs.canvas!.disabled).toBe(true);
+    act(() => stubs.canvas!.onCreate({ x1: 0, y1: 0, x2: 10, y2: 10 }));
+    expect(text('running-count')).toBe('Clues: 0 / Count: 3');
+  });
+
+  it('attribute: a cluster first, then boxes in the selected cluster', () => {
+    setup({ category: 'attribute', modality: 'V', drafted_answer: 2 });
+    act(() => stubs.canvas!.onCreate({ x1: 0, y1: 0, x2: 10, y2: 10 }));
+    expect(screen.getByText(/Add a cluster first/)).toBeTruthy();
+    expect(text('running-count')).toBe('Clues: 0 / Count: 2');
+
+    fireEvent.click(screen.getByRole('button', { name: 'Add a cluster' }));
+    expect(valueOf('Name of cluster 1')).toBe('Cluster 1');
+    expect(stubs.canvas!.drawColor).toBe(PALETTE[0]);
+    act(() => stubs.canvas!.onCreate({ x1: 0, y1: 0, x2: 10, y2: 10 }));
+    expect(stubs.canvas!.boxes).toEqual([
+      { key: 'clue-0', x1: 0, y1: 0, x2: 10, y2: 10, color: PALETTE[0], label: 'Cluster 1' },
+    ]);
+    expect(text('running-count')).toBe('Clues: 1 / Count: 2');
+    expect(screen.getByText('1 box')).toBeTruthy();
+
+    // Rename: the boxes follow.
+    const name = screen.getByLabelText('Name of cluster 1');
+    fireEvent.change(name, { target: { value: 'red shirt' } });
+    fireEvent.blur(name);
+    expect(stubs.canvas!.boxes[0]!.label).toBe('red shirt');
+
+    // A second cluster is selected on creation; n goes to the next one.
+    fireEvent.click(screen.getByRole('button', { name: 'Add a cluster' }));
+    expect(stubs.canvas!.drawColor).toBe(PALETTE[1]);
+    act(() => stubs.canvas!.onCreate({ x1: 20, y1: 20, x2: 30, y2: 30 }));
+    expect(stubs.canvas!.boxes[1]).toMatchObject({ color: PALETTE[1], label: 'Cluster 2' });
+    expect(text('running-count')).toBe('Clues: 2 / Count: 2');
+    expect(screen.getByTestId('running-count').className).not.toContain('ws-count-mismatch');
+    press('n');
+    expect(stubs.canvas!.drawColor).toBe(PALETTE[0]);
+    expect(screen.getByRole('button', { name: 'Select red shirt' }).getAttribute('aria-pressed')).toBe('true');
+
+    // Deleting a cluster takes its boxes.
+    fireEvent.click(screen.getByRole('button', { name: 'Delete cluster Cluster 2 and its 1 boxes' }));
+    expect(text('running-count')).toBe('Clues: 1 / Count: 2');
+    expect(stubs.canvas!.boxes).toHaveLength(1);
+  });
+
+  it('undo and redo, coalescing typing', () => {
+    setup();
+    const question = screen.getByLabelText('Question');
+    fireEvent.change(question, { target: { value: 'How many' } });
+    fireEvent.change(question, { target: { value: 'How many barks?' } });
+    fireEvent.change(screen.getByLabelText('Drafted count'), { target: { value: '5' } });
+    press('z', { ctrlKey: true });
+    expect(valueOf('Drafted count')).toBe('3');
+    expect(valueOf('Question')).toBe('How many barks?');
+    press('z', { ctrlKey: true });
+    expect(valueOf('Question')).toBe('How many times does the dog bark?');
+    expect((screen.getByRole('button', { name: 'Undo' }) as HTMLButtonElement).disabled).toBe(true);
+    press('z', { ctrlKey: true, shiftKey: true });
+    expect(valueOf('Question')).toBe('How many barks?');
+    press('y', { ctrlKey: true });
+    expect(valueOf('Drafted count')).toBe('5');
+    fireEvent.click(screen.getByRole('button', { name: 'Undo' }));
+    expect(valueOf('Drafted count')).toBe('3');
+    fireEvent.click(screen.getByRole('button', { name: 'Redo' }));
+    expect(valueOf('Drafted count')).toBe('5');
+  });
+
+  it('autosaves 800 ms after the last change with the version, and adopts the new one', async () => {
+    const { fetchImpl } = setup();
+    fireEvent.change(screen.getByLabelText('Drafted count'), { target: { value: '4' } });
+    expect(saveStatus()).toBe('Unsaved changes');
+    expect(JSON.parse(localStorage.getItem(localKey(7))!)).toMatchObject({ baseVersion: 4, doc: { drafted_answer: 4 } });
+    await tick(500);
+    fireEvent.change(screen.getByLabelText('Drafted count'), { target: { value: '5' } });
+    await tick(799);
+    expect(fetchImpl).not.toHaveBeenCalled();
+
+    let answer!: (r: Response) => void;
+    fetchImpl.mockReturnValueOnce(new Promise<Response>((r) => (answer = r)));
+    await tick(1);
+    expect(fetchImpl).toHaveBeenCalledOnce();
+    expect(request(fetchImpl)).toMatchObject({
+      url: '/api/v1/questions/7/',
+      method: 'PUT',
+      body: { version: 4, drafted_answer: 5, text: 'How many times does the dog bark?' },
+    });
+    expect(saveStatus()).toBe('Saving…');
+    // An edit while the save runs is kept and goes with the next save.
+    fireEvent.change(screen.getByLabelText('Question'), { target: { value: 'How many barks?' } });
+    await act(async () => answer(jsonResponse(makeQuestion({ drafted_answer: 5, version: 5 }))));
+    expect(screen.getByText('version 5')).toBeTruthy();
+    expect(valueOf('Question')).toBe('How many barks?');
+    expect(saveStatus()).toBe('Unsaved changes');
+
+    fetchImpl.mockResolvedValueOnce(jsonResponse(makeQuestion({ text: 'How many barks?', drafted_answer: 5, version: 6 })));
+    await tick(800);
+    expect(request(fetchImpl).body).toMatchObject({ version: 5, text: 'How many barks?', drafted_answer: 5 });
+    expect(saveStatus()).toBe('Saved');
+    expect(screen.getByText('version 6')).toBeTruthy();
+    expect(localStorage.getItem(localKey(7))).toBeNull();
+  });
+
+  it('saves at once when the window loses focus', async () => {
+    const { fetchImpl } = setup();
+    fetchImpl.mockResolvedValue(jsonResponse(makeQuestion({ drafted_answer: 4, version: 5 })));
+    fireEvent.change(screen.getByLabelText('Drafted count'), { target: { value: '4' } });
+    await act(async () => {
+      window.dispatchEvent(new Event('blur'));
+    });
+    expect(fetchImpl).toHaveBeenCalledOnce();
+    await tick(1000);
+    expect(fetchImpl).toHaveBeenCalledOnce();
+  });
+
+  it('409: shows the newer version; re-apply sends ours with its version', async () => {
+    const { fetchImpl, video } = setup();
+    at(video, 12);
+    press('i');
+    at(video, 13);
+    press('o');
+    const theirs = makeQuestion({ version: 9, text: 'How many barks, really?', drafted_answer: 2 });
+    fetchImpl.mockResolvedValueOnce(jsonResponse({ detail: 'Stale version.', current: theirs }, 409));
+    await tick(800);
+    expect(saveStatus()).toBe('Not saved: the question changed on the server');
+    const panel = screen.getByRole('alert', { name: 'Conflict' });
+    expect(within(panel).getByText(/now version 9/)).toBeTruthy();
+    expect(within(panel).getByText('How many barks, really?')).toBeTruthy();
+    expect(within(panel).getByText('1 (counting 1)')).toBeTruthy();
+    // No more saves until the annotator chooses.
+    fireEvent.change(screen.getByLabelText('Drafted count'), { target: { value: '1' } });
+    await tick(5000);
+    expect(fetchImpl).toHaveBeenCalledOnce();
+
+    fetchImpl.mockImplementationOnce(async () => jsonResponse(echo(fetchImpl)));
+    fireEvent.click(within(panel).getByRole('button', { name: 'Re-apply my changes on the newer version' }));
+    await tick(0);
+    expect(request(fetchImpl).body).toMatchObject({
+      version: 9,
+      drafted_answer: 1,
+      clues: [{ kind: 'event', start: 12, end: 13 }],
+    });
+    expect(screen.queryByRole('alert', { name: 'Conflict' })).toBeNull();
+    expect(saveStatus()).toBe('Saved');
+    expect(screen.getByText('version 10')).toBeTruthy();
+  });
+
+  it('409: discard mine shows the server version', async () => {
+    const { fetchImpl } = setup();
+    fireEvent.change(screen.getByLabelText('Drafted count'), { target: { value: '7' } });
+    const theirs = makeQuestion({ version: 9, drafted_answer: 2 });
+    fetchImpl.mockResolvedValueOnce(jsonResponse({ detail: 'Stale version.', current: theirs }, 409));
+    await tick(800);
+    fireEvent.click(screen.getByRole('button', { name: 'Discard mine' }));
+    expect(valueOf('Drafted count')).toBe('2');
+    expect(saveStatus()).toBe('Saved');
+    expect(screen.getByText('version 9')).toBeTruthy();
+    expect(localStorage.getItem(localKey(7))).toBeNull();
+    await tick(2000);
+    expect(fetchImpl).toHaveBeenCalledOnce();
+  });
+
+  it('400: shows the server message next to the clue and keeps the document', async () => {
+    const { fetchImpl, container } = setup({ clues: [eventClue(11, 12)] });
+    fireEvent.change(screen.getByLabelText('Event 1 end'), { target: { value: '12.5' } });
+    fetchImpl.mockResolvedValueOnce(
+      jsonResponse({ detail: 'Invalid clues.', errors: { 'clues[0]': 'Overlaps another event.' } }, 400),
+    );
+    await tick(800);
+    expect(saveStatus()).toMatch(/^Not saved: fix the marked problems/);
+    const row = container.querySelector('[data-clue-key="clue-0"]')!;
+    expect(within(row as HTMLElement).getByText('Overlaps another event.')).toBeTruthy();
+    expect(screen.getByText('Invalid clues.')).toBeTruthy();
+    expect(valueOf('Event 1 end')).toBe('12.5');
+    expect(JSON.parse(localStorage.getItem(localKey(7))!).doc.clues).toEqual([{ kind: 'event', start: 11, end: 12.5 }]);
+  });
+
+  it('offline: keeps the journal and sends again when the browser is back online', async () => {
+    const { fetchImpl } = setup();
+    fetchImpl.mockRejectedValue(new TypeError('Failed to fetch'));
+    fireEvent.change(screen.getByLabelText('Drafted count'), { target: { value: '6' } });
+    await tick(800);
+    expect(saveStatus()).toBe('Offline — changes kept in this browser');
+    expect(JSON.parse(localStorage.getItem(localKey(7))!)).toMatchObject({ baseVersion: 4, doc: { drafted_answer: 6 } });
+    // It retries by itself, backing off.
+    await tick(1000);
+    expect(fetchImpl).toHaveBeenCalledTimes(2);
+
+    fetchImpl.mockReset();
+    fetchImpl.mockImplementation(async () => jsonResponse(echo(fetchImpl)));
+    await act(async () => {
+      window.dispatchEvent(new Event('online'));
+    });
+    await tick(0);
+    expect(fetchImpl).toHaveBeenCalledOnce();
+    expect(request(fetchImpl).body).toMatchObject({ version: 4, drafted_answer: 6 });
+    expect(saveStatus()).toBe('Saved');
+    expect(localStorage.getItem(localKey(7))).toBeNull();
+  });
+
+  it('on load, re-applies a journal made on the current version and saves it', async () => {
+    saveLocal(7, 4, { ...editableOf(makeQuestion()), drafted_answer: 8 });
+    const { fetchImpl } = setup();
+    expect(valueOf('Drafted count')).toBe('8');
+    expect(screen.queryByRole('alert', { name: 'Conflict' })).toBeNull();
+    fetchImpl.mockImplementation(async () => jsonResponse(echo(fetchImpl)));
+    await tick(800);
+    expect(request(fetchImpl).body).toMatchObject({ version: 4, drafted_answer: 8 });
+    expect(saveStatus()).toBe('Saved');
+  });
+
+  it('on load, a journal made on an older version shows the conflict', async () => {
+    saveLocal(7, 2, { ...editableOf(makeQuestion()), drafted_answer: 8 });
+    const { fetchImpl } = setup();
+    const panel = screen.getByRole('alert', { name: 'Conflict' });
+    expect(within(panel).getByText(/made on version 2; the server has version 4/)).toBeTruthy();
+    await tick(2000);
+    expect(fetchImpl).not.toHaveBeenCalled();
+    fetchImpl.mockImplementation(async () => jsonResponse(echo(fetchImpl)));
+    fireEvent.click(within(panel).getByRole('button', { name: 'Re-apply my changes on the newer version' }));
+    await tick(0);
+    expect(request(fetchImpl).body).toMatchObject({ version: 4, drafted_answer: 8 });
+  });
+
+  it('submit saves first, then posts the version and shows where the question went', async () => {
+    const { fetchImpl } = setup({ clues: [eventClue(8, 9), eventClue(12, 13)] });
+    fireEvent.change(screen.getByLabelText('Drafted count'), { target: { value: '2' } });
+    const pooled = makeQuestion({ drafted_answer: 2, clues: [eventClue(8, 9), eventClue(12, 13)], state: 'pooled', version: 6 });
+    fetchImpl
+      .mockImplementationOnce(async () => jsonResponse(echo(fetchImpl, makeQuestion({ clues: [eventClue(8, 9), eventClue(12, 13)] }))))
+      .mockResolvedValueOnce(jsonResponse({ question: pooled, outcome: 'pooled', message: 'Clues match the count.' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Submit' }));
+    await tick(0);
+    expect(fetchImpl).toHaveBeenCalledTimes(2);
+    expect(request(fetchImpl, 0)).toMatchObject({ method: 'PUT', body: { version: 4, drafted_answer: 2 } });
+    expect(request(fetchImpl, 1)).toEqual({ url: '/api/v1/questions/7/submit/', method: 'POST', body: { version: 5 } });
+    expect(text('outcome')).toContain('In the pool, final interval 00:08.000–00:20.000');
+    expect(screen.getByRole('link', { name: 'Next question' }).getAttribute('href')).toBe('/annotate/next/');
+    expect(screen.getByText('In the candidate pool')).toBeTruthy();
+    // Submitted: read only.
+    expect(saveStatus()).toBe('Read only');
+    expect((screen.getByLabelText('Question') as HTMLTextAreaElement).disabled).toBe(true);
+  });
+
+  it('Ctrl+Enter submits; a mismatch goes to arbitration', async () => {
+    const { fetchImpl } = setup({ clues: [eventClue(11, 12)] });
+    const sent = makeQuestion({ clues: [eventClue(11, 12)], state: 'arbitration', version: 5 });
+    fetchImpl.mockResolvedValueOnce(jsonResponse({ question: sent, outcome: 'arbitration', message: '' }));
+    press('Enter', { ctrlKey: true });
+    await tick(0);
+    expect(fetchImpl).toHaveBeenCalledOnce();
+    expect(request(fetchImpl)).toMatchObject({ method: 'POST', body: { version: 4 } });
+    expect(text('outcome')).toContain('Sent to arbitration: 1 clues for a count of 3');
+  });
+
+  it('submit refuses an unfinished draft without asking the server', async () => {
+    const { fetchImpl } = setup({ drafted_answer: null });
+    fireEvent.click(screen.getByRole('button', { name: 'Submit' }));
+    await tick(0);
+    expect(fetchImpl).not.toHaveBeenCalled();
+    expect(screen.getByText('Not submitted: fix the marked problems first.')).toBeTruthy();
+    expect(screen.getByText('Draft the count before submitting.')).toBeTruthy();
+  });
+
+  it('a reader can play but not edit', async () => {
+    const { fetchImpl } = setup({}, { can_annotate: false });
+    expect(saveStatus()).toBe('Read only');
+    expect((screen.getByLabelText('Drafted count') as HTMLInputElement).disabled).toBe(true);
+    expect((screen.getByRole('button', { name: 'Submit' }) as HTMLButtonElement).disabled).toBe(true);
+    press('[');
+    press('.');
+    expect(text('position')).toBe('00:00.060 · frame 1');
+    expect(valueOf('Start (s)')).toBe('10');
+    await tick(2000);
+    expect(fetchImpl).not.toHaveBeenCalled();
+  });
+});

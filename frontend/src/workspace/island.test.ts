@@ -1,0 +1,44 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { makeData } from './fixtures';
+import { readWorkspaceData } from './island';
+
+function script(text: string | null): Element | null {
+  if (text === null) return null;
+  const el = document.createElement('script');
+  el.type = 'application/json';
+  el.textContent = text;
+  return el;
+}
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe('readWorkspaceData', () => {
+  it('reads the payload', () => {
+    const data = makeData();
+    expect(readWorkspaceData(script(JSON.stringify(data)))).toEqual(data);
+  });
+
+  it('refuses a missing, broken or incomplete payload', () => {
+    const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const data = makeData();
+    expect(readWorkspaceData(null)).toBeNull();
+    expect(readWorkspaceData(script('{'))).toBeNull();
+    expect(readWorkspaceData(script(JSON.stringify({ ...data, question: { id: 1 } })))).toBeNull();
+    expect(readWorkspaceData(script(JSON.stringify({ ...data, video: { ...data.video, fps: 0 } })))).toBeNull();
+    expect(readWorkspaceData(script(JSON.stringify({ ...data, video: { ...data.video, proxy_url: '' } })))).toBeNull();
+    expect(readWorkspaceData(script(JSON.stringify({ ...data, urls: { save: '/s' } })))).toBeNull();
+    expect(error).toHaveBeenCalledTimes(6);
+  });
+
+  it('defaults the optional parts', () => {
+    const data = makeData();
+    const raw = { ...data, csrf_token: undefined, can_annotate: 'yes', video: { ...data.video, peaks_url: '', thumbnails_index: { x: 1 } } };
+    const read = readWorkspaceData(script(JSON.stringify(raw)))!;
+    expect(read.csrf_token).toBe('');
+    expect(read.can_annotate).toBe(false);
+    expect(read.video.peaks_url).toBeNull();
+    expect(read.video.thumbnails_index).toBeNull();
+  });
+});

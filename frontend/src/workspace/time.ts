@@ -1,0 +1,72 @@
+/**
+ * Time and frame arithmetic on the proxy, which has a constant frame rate.
+ * The frame index is the truth for a box (the server decodes exactly that
+ * frame); a time used to seek to a frame is its middle, so that the browser,
+ * whatever its rounding, shows that frame and not its neighbour.
+ */
+
+/** Slack for `t * fps` landing a hair under a whole number (float seconds). */
+const FRAME_EPSILON = 1e-6;
+
+const pad2 = (n: number): string => String(n).padStart(2, '0');
+
+/** The frame shown at time `t`: floor(t * fps), clamped to [0, frameCount - 1]. */
+export function frameAt(t: number, fps: number, frameCount: number): number {
+  if (!Number.isFinite(t) || !(fps > 0)) {
+    return 0;
+  }
+  const last = Math.max(0, Math.floor(frameCount) - 1);
+  const index = Math.floor(t * fps + FRAME_EPSILON);
+  return Math.min(Math.max(index, 0), last);
+}
+
+/** The time to seek to for frame `index`: the middle of the frame. */
+export function timeOfFrame(index: number, fps: number): number {
+  return fps > 0 ? (index + 0.5) / fps : 0;
+}
+
+/** The mid-frame time of the frame `delta` frames away from the one shown at `t`. */
+export function stepFrame(t: number, delta: number, fps: number, frameCount: number): number {
+  const last = Math.max(0, Math.floor(frameCount) - 1);
+  const target = Math.min(Math.max(frameAt(t, fps, frameCount) + delta, 0), last);
+  return timeOfFrame(target, fps);
+}
+
+/** `t` kept inside [0, duration] (a non-positive or unknown duration bounds nothing above). */
+export function clampTime(t: number, duration: number): number {
+  const low = Math.max(0, t);
+  return duration > 0 ? Math.min(low, duration) : low;
+}
+
+/** Rounds seconds to milliseconds, the precision times are stored with (never -0). */
+export function roundMs(t: number): number {
+  const rounded = Math.round(t * 1000) / 1000;
+  return rounded === 0 ? 0 : rounded;
+}
+
+/**
+ * "mm:ss.mmm", or "hh:mm:ss.mmm" from one hour on. Negative times read as 0,
+ * non-finite ones as "--:--.---".
+ */
+export function formatTime(t: number): string {
+  if (!Number.isFinite(t)) {
+    return '--:--.---';
+  }
+  const ms = Math.round(Math.max(0, t) * 1000);
+  const hours = Math.floor(ms / 3_600_000);
+  const minutes = Math.floor((ms % 3_600_000) / 60_000);
+  const seconds = Math.floor((ms % 60_000) / 1000);
+  const millis = String(ms % 1000).padStart(3, '0');
+  const clock = `${pad2(minutes)}:${pad2(seconds)}.${millis}`;
+  return hours > 0 ? `${pad2(hours)}:${clock}` : clock;
+}
+
+/** "a – b" with both ends formatted. */
+export function formatInterval(start: number, end: number): string {
+  return `${formatTime(start)} – ${formatTime(end)}`;
+}
+
+/** Fills a `{index}` frame URL template. */
+export function frameUrl(template: string, index: number): string {
+  return template.replace('{index}', encodeURIComponent(String(index)));
+}
