@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from annotation.workspace import doc_of
 from annotation.models import (
     CandidateQuestion,
     Membership,
@@ -81,6 +82,14 @@ CASES = [
     Case("video page", "get", lambda w: reverse("video-detail-page", args=[w["video"].pk]), "annotator", page=True),
     Case("stage 1 overview", "get", lambda w: reverse("stage1", args=[w["project"].pk]), "annotator", page=True),
     Case("stage 1 of a video", "get", lambda w: reverse("stage1-video", args=[w["video"].pk]), "annotator", page=True),
+    Case("workspace page", "get", lambda w: reverse("workspace", args=[w["question"].pk]), "annotator", page=True),
+    Case("next question", "get", lambda w: reverse("workspace-next", args=[w["project"].pk]), "annotator", page=True,
+         ok=302),
+    Case("question document", "get", lambda w: reverse("questiondoc-detail", args=[w["question"].pk]), "annotator"),
+    Case(
+        "save question document", "put", lambda w: reverse("questiondoc-detail", args=[w["question"].pk]), "annotator",
+        data=lambda w: {**doc_of(w["question"]), "text": "How many beeps in all?"},
+    ),
     Case("releases page", "get", lambda w: reverse("project-releases", args=[w["project"].pk]), "annotator", page=True),
     Case("release page", "get", lambda w: reverse("release", args=[w["release"].pk]), "annotator", page=True),
     Case("submission page", "get", lambda w: reverse("submission", args=[w["submission"].pk]), "annotator", page=True),
