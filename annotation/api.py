@@ -196,7 +196,7 @@ class CandidateQuestionViewSet(
         return self._decide(
             request,
             lambda candidate, data: services.edit_candidate(
-                candidate=candidate, expected_version=data["version"], changes=changes
+                candidate=candidate, expected_version=data["version"], changes=changes, user=request.user
             ),
         )
 

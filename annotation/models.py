@@ -533,3 +533,28 @@ class ReviewItem(models.Model):
                 name="reviewitem_done_has_decision",
             ),
         ]
+
+
+class AuditEntry(models.Model):
+    """One change to a question, clue, box or review decision: who, when, what, before and after."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="audit_entries")
+    actor = models.ForeignKey(
+        django_settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    action = models.CharField(max_length=64)
+    target_type = models.CharField(max_length=32)
+    target_id = models.PositiveBigIntegerField()
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["target_type", "target_id", "-at"], name="audit_target_idx")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(action=""), name="audit_action_named"),
+            models.CheckConstraint(
+                condition=Q(before__isnull=False) | Q(after__isnull=False), name="audit_records_a_state"
+            ),
+        ]

@@ -68,6 +68,18 @@ def update_question(*, question: Question, expected_version: int, changes: dict)
 # --- stage 1: candidate questions -----------------------------------------------------------------------------------
 
 
+def _candidate_state(c: CandidateQuestion) -> dict:
+    return {"text": c.text, "category": c.category, "modality": c.modality, "query_start": c.query_start,
+            "query_end": c.query_end, "state": c.state, "reject_reason": c.reject_reason, "version": c.version}
+
+
+def _log_candidate(action: str, before: dict | None, candidate: CandidateQuestion, user) -> None:
+    from annotation import audit
+
+    audit.record(project=candidate.video.project_id, actor=user, action=action, target_type="candidate",
+                 target_id=candidate.pk, before=before, after=_candidate_state(candidate))
+
+
 def _locked_candidate(candidate: CandidateQuestion, expected_version: int) -> CandidateQuestion:
     current = CandidateQuestion.objects.select_for_update().get(pk=candidate.pk)
     if current.version != expected_version:
@@ -82,15 +94,17 @@ def _question_from(candidate: CandidateQuestion, user) -> Question:
     )
 
 
-def edit_candidate(*, candidate: CandidateQuestion, expected_version: int, changes: dict) -> CandidateQuestion:
+def edit_candidate(*, candidate: CandidateQuestion, expected_version: int, changes: dict, user=None) -> CandidateQuestion:
     with transaction.atomic():
         current = _locked_candidate(candidate, expected_version)
         if current.state != Decision.PROPOSED:
             raise DecisionError(f"this candidate is already {current.get_state_display().lower()}; it cannot be edited")
+        before = _candidate_state(current)
         for field, value in changes.items():
             setattr(current, field, value)
         current.version += 1
         current.save()
+        _log_candidate("candidate.edit", before, current, user)
     return current
 
 
@@ -100,12 +114,14 @@ def accept_candidate(*, candidate: CandidateQuestion, user, expected_version: in
         current = _locked_candidate(candidate, expected_version)
         if current.state != Decision.PROPOSED:
             raise DecisionError(f"this candidate is already {current.get_state_display().lower()}")
+        before = _candidate_state(current)
         current.state = Decision.ACCEPTED
         current.decided_by = user
         current.decided_at = timezone.now()
         current.version += 1
         current.save()
         _question_from(current, user)
+        _log_candidate("candidate.accept", before, current, user)
     return current
 
 
@@ -117,12 +133,14 @@ def reject_candidate(*, candidate: CandidateQuestion, user, expected_version: in
         current = _locked_candidate(candidate, expected_version)
         if current.state != Decision.PROPOSED:
             raise DecisionError(f"this candidate is already {current.get_state_display().lower()}")
+        before = _candidate_state(current)
         current.state = Decision.REJECTED
         current.reject_reason = reason
         current.decided_by = user
         current.decided_at = timezone.now()
         current.version += 1
         current.save()
+        _log_candidate("candidate.reject", before, current, user)
     return current
 
 
@@ -134,6 +152,7 @@ def add_question_by_hand(*, video: Video, user, **fields) -> CandidateQuestion:
             decided_at=timezone.now(), **fields,
         )
         _question_from(candidate, user)
+        _log_candidate("candidate.add", None, candidate, user)
     return candidate
 
 

@@ -180,3 +180,33 @@ def workspace_next(request, pk: int):
         messages.info(request, "No question is waiting for stages 2 and 3 in this project.")
         return redirect("project-home", pk=project.pk)
     return redirect("workspace", pk=question.pk)
+
+
+def _changes(before: dict | None, after: dict | None) -> list[tuple[str, object, object]]:
+    keys = sorted(set(before or {}) | set(after or {}))
+    return [(k, (before or {}).get(k), (after or {}).get(k)) for k in keys
+            if (before or {}).get(k) != (after or {}).get(k) and k != "version"]
+
+
+@login_required
+def question_history(request, pk: int):
+    """Every recorded change of a question, newest first; managers restore an earlier state."""
+    from annotation import audit, workspace
+    from annotation.models import AuditEntry
+
+    question = get_object_or_404(Question.objects.select_related("video__project"), pk=pk)
+    project, _ = project_for_page(request, question.video.project_id)
+    can_manage = selectors.can(user=request.user, project=project, capability=Capability.MANAGE)
+    if request.method == "POST":
+        project_for_page(request, question.video.project_id, Capability.MANAGE)
+        entry = get_object_or_404(AuditEntry, pk=request.POST.get("entry"), target_type="question", target_id=question.pk)
+        try:
+            workspace.restore(question=question, entry=entry, user=request.user)
+        except workspace.InvalidDoc as exc:
+            messages.error(request, f"That state cannot be restored: {exc}")
+        else:
+            messages.success(request, f"Restored the state before the change of {entry.at:%Y-%m-%d %H:%M:%S}.")
+        return redirect("question-history", pk=question.pk)
+    entries = [(e, _changes(e.before, e.after)) for e in audit.history(target_type="question", target_id=question.pk)]
+    return render(request, "annotation/question_history.html",
+                  {"question": question, "project": project, "entries": entries, "can_manage": can_manage})

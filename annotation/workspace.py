@@ -21,6 +21,7 @@ from annotation.models import (
     ReviewQueue,
     ReviewState,
 )
+from annotation import audit
 from annotation.services import StaleEdit
 
 CLAIM_TTL = timedelta(minutes=int(getattr(settings, "CLUEBENCH_CLAIM_MINUTES", 30)))
@@ -136,14 +137,16 @@ def _check_clue(clue, category, video, cluster_names) -> tuple[str | None, dict]
                   "x2": float(x2), "y2": float(y2), "cluster": cluster}
 
 
-def save_doc(*, question: Question, expected_version: int, doc: dict, user) -> Question:
+def save_doc(*, question: Question, expected_version: int, doc: dict, user, action: str = "question.save",
+             allow_any_state: bool = False) -> Question:
     fields, clues = validate_doc(doc, video=question.video)
     with transaction.atomic():
         current = Question.objects.select_for_update().select_related("video").get(pk=question.pk)
         if current.version != expected_version:
             raise StaleEdit(current)
-        if current.state not in EDITABLE_STATES:
+        if current.state not in EDITABLE_STATES and not allow_any_state:
             raise NotEditable(f"the question is {current.get_state_display().lower()}; it can no longer be edited")
+        before = doc_of(current)
         for name, value in fields.items():
             setattr(current, name, value)
         answered = current.drafted_answer is not None and current.ref_start is not None
@@ -153,7 +156,22 @@ def save_doc(*, question: Question, expected_version: int, doc: dict, user) -> Q
         current.save()
         Clue.objects.filter(question=current).delete()
         Clue.objects.bulk_create(Clue(question=current, created_by=user, **row) for row in clues)
+        audit.record(project=current.video.project_id, actor=user, action=action, target_type="question",
+                     target_id=current.pk, before=before, after=doc_of(Question.objects.get(pk=current.pk)))
     return current
+
+
+def restore(*, question: Question, entry, user) -> Question:
+    """A manager puts a question back to a recorded state (the entry's `before`, or its `after` when it has
+    none), as a new version; the restore is itself in the log."""
+    state = entry.before or entry.after
+    with transaction.atomic():
+        current = Question.objects.select_for_update().select_related("video").get(pk=question.pk)
+        restored = save_doc(question=current, expected_version=current.version, doc=state, user=user,
+                            action="question.restore", allow_any_state=True)
+        if state.get("state") in QuestionState.values and restored.state != state["state"]:
+            Question.objects.filter(pk=restored.pk).update(state=state["state"])
+    return Question.objects.get(pk=question.pk)
 
 
 def clue_count(question: Question, clues: list[Clue]) -> int:
@@ -173,6 +191,7 @@ def submit(*, question: Question, expected_version: int, user) -> tuple[Question
             raise NotEditable(f"the question is {current.get_state_display().lower()} already")
         if current.drafted_answer is None or current.ref_start is None:
             raise InvalidDoc({"drafted_answer": "draft the count and mark the reference interval before submitting"})
+        before = doc_of(current)
         clues = list(current.clues.all())
         count = clue_count(current, clues)
         if count == current.drafted_answer:
@@ -195,6 +214,8 @@ def submit(*, question: Question, expected_version: int, user) -> tuple[Question
         current.version += 1
         current.claimed_by = current.claimed_at = None
         current.save()
+        audit.record(project=current.video.project_id, actor=user, action=f"question.submit.{outcome}",
+                     target_type="question", target_id=current.pk, before=before, after=doc_of(current))
     return current, outcome, message
 
 

@@ -34,6 +34,7 @@ urlpatterns = [
     path("videos/<int:pk>/", annotation_views.video_detail, name="video-detail-page"),
     path("projects/<int:pk>/stage1/", annotation_views.stage1_overview, name="stage1"),
     path("questions/<int:pk>/workspace/", annotation_views.workspace_page, name="workspace"),
+    path("questions/<int:pk>/history/", annotation_views.question_history, name="question-history"),
     path("projects/<int:pk>/workspace/next/", annotation_views.workspace_next, name="workspace-next"),
     path("videos/<int:pk>/stage1/", annotation_views.stage1_video, name="stage1-video"),
     path("projects/<int:pk>/llm/", annotation_views.llm_spend, name="llm-spend"),
