@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from annotation import selectors
-from annotation.models import CandidateQuestion, Project, Question, Role, Video
+from annotation.models import CandidateQuestion, Project, Question, QuestionState, Role, Video
 from annotation.permissions import Capability
 from annotation.serializers import CandidateQuestionSerializer, VideoSerializer
 
@@ -48,6 +48,7 @@ def project_home(request, pk: int):
             "summary": summary,
             "members": members,
             "can_manage": selectors.can(user=request.user, project=project, capability=Capability.MANAGE),
+            "can_review": selectors.can(user=request.user, project=project, capability=Capability.REVIEW),
         },
     )
 
@@ -166,6 +167,10 @@ def workspace_page(request, pk: int):
         "csrf_token": get_token(request),
         "can_annotate": selectors.can(user=request.user, project=project, capability=Capability.ANNOTATE),
     }
+    if question.state == QuestionState.ARBITRATION:
+        # The island edits only draft/answered questions; a reviewer holding the arbitration item may fix it.
+        holds = question.review_items.filter(queue="arbitration", state="claimed", claimed_by=request.user).exists()
+        data["question"] = {**data["question"], "state": "answered"} if holds else data["question"]
     return render(request, "annotation/workspace.html", {"question": question, "project": project, "data": data})
 
 
@@ -210,3 +215,57 @@ def question_history(request, pk: int):
     entries = [(e, _changes(e.before, e.after)) for e in audit.history(target_type="question", target_id=question.pk)]
     return render(request, "annotation/question_history.html",
                   {"question": question, "project": project, "entries": entries, "can_manage": can_manage})
+
+
+@login_required
+def review_queues(request, pk: int):
+    """The project's quality-control queues; reviewers take the next item of one."""
+    from annotation import review
+    from annotation.models import ReviewItem, ReviewQueue, ReviewState
+
+    project, _ = project_for_page(request, pk, Capability.REVIEW)
+    if request.method == "POST":
+        queue = request.POST.get("queue", "")
+        if queue not in ReviewQueue.values:
+            messages.error(request, "Choose a queue.")
+            return redirect("review-queues", pk=project.pk)
+        item = review.claim_next(project=project, queue=queue, user=request.user)
+        if item is None:
+            messages.info(request, f"Nothing waits in the {ReviewQueue(queue).label.lower()} queue for you.")
+            return redirect("review-queues", pk=project.pk)
+        return redirect("review-item", pk=item.pk)
+    counts = {
+        queue: {state: ReviewItem.objects.filter(project=project, queue=queue, state=state).count()
+                for state in ReviewState.values}
+        for queue in ReviewQueue.values
+    }
+    rows = [(value, label, counts[value]) for value, label in ReviewQueue.choices]
+    return render(request, "annotation/review_queues.html", {"project": project, "rows": rows})
+
+
+@login_required
+def review_item(request, pk: int):
+    """One claimed item: the question, its clues against its count, and the decision."""
+    from annotation import review
+    from annotation.models import ReviewItem
+
+    item = get_object_or_404(ReviewItem.objects.select_related("question__video", "project"), pk=pk)
+    project, _ = project_for_page(request, item.project_id, Capability.REVIEW)
+    question = item.question
+    if request.method == "POST":
+        try:
+            review.decide_arbitration(item=item, user=request.user, decision=request.POST.get("decision", ""),
+                                      comment=request.POST.get("comment", ""))
+        except review.ReviewError as exc:
+            messages.error(request, str(exc))
+            return redirect("review-item", pk=item.pk)
+        messages.success(request, "Decided.")
+        return redirect("review-queues", pk=project.pk)
+    from annotation.workspace import clue_count
+
+    clues = list(question.clues.all()) if question else []
+    return render(request, "annotation/review_item.html", {
+        "item": item, "project": project, "question": question,
+        "clue_count": clue_count(question, clues) if question else 0,
+        "mine": item.claimed_by_id == request.user.pk,
+    })

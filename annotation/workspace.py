@@ -149,8 +149,9 @@ def save_doc(*, question: Question, expected_version: int, doc: dict, user, acti
         before = doc_of(current)
         for name, value in fields.items():
             setattr(current, name, value)
-        answered = current.drafted_answer is not None and current.ref_start is not None
-        current.state = QuestionState.ANSWERED if answered else QuestionState.DRAFT
+        if current.state in EDITABLE_STATES:
+            answered = current.drafted_answer is not None and current.ref_start is not None
+            current.state = QuestionState.ANSWERED if answered else QuestionState.DRAFT
         current.version += 1
         current.claimed_by, current.claimed_at = user, timezone.now()
         current.save()

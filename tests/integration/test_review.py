@@ -1,0 +1,119 @@
+"""Review queues on the real PostgreSQL: no two reviewers get the same item, no one reviews their own work,
+claims expire, and arbitration decisions move the question where they say."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from annotation import review
+from annotation.models import AuditEntry, Clue, Membership, Question, ReviewItem, Role, Video
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def video(team):
+    return Video.objects.create(project=team.project, title="v", duration=60.0, fps=25.0, frame_count=1500,
+                                width=1280, height=720)
+
+
+def arbitration_item(team, video, annotator=None, clues=2, count=3):
+    q = Question.objects.create(video=video, text="How many beeps?", category="event", modality="A",
+                                drafted_answer=count, ref_start=1.0, ref_end=30.0, state="arbitration",
+                                annotator=annotator or team.annotator)
+    for k in range(clues):
+        Clue.objects.create(question=q, kind="event", start=2.0 + 3 * k, end=3.0 + 3 * k)
+    return ReviewItem.objects.create(project=team.project, queue="arbitration", question=q)
+
+
+def test_self_review_is_refused_and_claims_expire(team, video):
+    own = arbitration_item(team, video, annotator=team.reviewer)
+    assert review.claim_next(project=team.project, queue="arbitration", user=team.reviewer) is None
+    other = arbitration_item(team, video)
+    assert review.claim_next(project=team.project, queue="arbitration", user=team.reviewer) == other
+    # The manager gets the reviewer's own item; the reviewer's claimed item stays theirs until it expires.
+    assert review.claim_next(project=team.project, queue="arbitration", user=team.manager) == own
+    ReviewItem.objects.filter(pk=own.pk).update(claimed_at=timezone.now() - review.CLAIM_TTL - timedelta(seconds=1))
+    ReviewItem.objects.filter(pk=other.pk).update(claimed_at=timezone.now() - review.CLAIM_TTL - timedelta(seconds=1))
+    assert review.claim_next(project=team.project, queue="arbitration", user=team.reviewer) == other
+
+
+def test_decisions(team, video):
+    item = arbitration_item(team, video, clues=2, count=3)
+    review.claim_next(project=team.project, queue="arbitration", user=team.reviewer)
+    with pytest.raises(review.ReviewError, match="2 clue\\(s\\) for a count of 3"):
+        review.decide_arbitration(item=item, user=team.reviewer, decision="keep")
+    with pytest.raises(review.ReviewError, match="say why"):
+        review.decide_arbitration(item=item, user=team.reviewer, decision="send_back")
+    Question.objects.filter(pk=item.question_id).update(drafted_answer=2)
+    review.decide_arbitration(item=item, user=team.reviewer, decision="keep", comment="count fixed")
+    q = Question.objects.get(pk=item.question_id)
+    assert q.state == "pooled" and (q.final_start, q.final_end) == (1.0, 30.0)
+    item.refresh_from_db()
+    assert item.state == "done" and item.decision == "keep" and item.decided_by == team.reviewer
+    assert AuditEntry.objects.filter(action="review.arbitration.keep", target_id=q.pk).exists()
+    with pytest.raises(review.ReviewError, match="already decided"):
+        review.decide_arbitration(item=item, user=team.reviewer, decision="reject", comment="x")
+
+
+def test_send_back_and_reject(team, video):
+    back = arbitration_item(team, video)
+    review.claim_next(project=team.project, queue="arbitration", user=team.reviewer)
+    review.decide_arbitration(item=back, user=team.reviewer, decision="send_back", comment="boxes missing at 12 s")
+    assert Question.objects.get(pk=back.question_id).state == "answered"
+    out = arbitration_item(team, video)
+    review.claim_next(project=team.project, queue="arbitration", user=team.reviewer)
+    review.decide_arbitration(item=out, user=team.reviewer, decision="reject", comment="not countable")
+    assert Question.objects.get(pk=out.question_id).state == "rejected"
+
+
+def test_pages_need_the_reviewer_role(team, video, client):
+    item = arbitration_item(team, video)
+    client.force_login(team.annotator)
+    assert client.get(reverse("review-queues", args=[team.project.pk])).status_code == 403
+    client.force_login(team.reviewer)
+    response = client.post(reverse("review-queues", args=[team.project.pk]), {"queue": "arbitration"})
+    assert response["Location"] == reverse("review-item", args=[item.pk])
+    page = client.get(reverse("review-item", args=[item.pk])).content.decode()
+    assert "How many beeps?" in page and 'id="review-clues">2<' in page
+    client.post(reverse("review-item", args=[item.pk]), {"decision": "reject", "comment": "vague"})
+    assert ReviewItem.objects.get(pk=item.pk).decision == "reject"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_reviewers_never_get_the_same_item(team, video, django_user_model):
+    reviewers = [team.reviewer, team.manager] + [
+        django_user_model.objects.create_user(username=f"r{i}", password="x") for i in range(3)
+    ]
+    for user in reviewers[2:]:
+        Membership.objects.create(project=team.project, user=user, role=Role.REVIEWER)
+    for _ in range(30):
+        arbitration_item(team, video)
+    taken: list[int] = []
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+
+    def work(user):
+        try:
+            for _ in range(6):
+                item = review.claim_next(project=team.project, queue="arbitration", user=user)
+                with lock:
+                    taken.append(item.pk)
+                ReviewItem.objects.filter(pk=item.pk).update(state="done", decision="reject", comment="x",
+                                                             decided_at=timezone.now())
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work, args=(u,)) for u in reviewers]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert len(taken) == 30 and len(set(taken)) == 30
