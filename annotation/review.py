@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from annotation import audit
-from annotation.models import Project, Question, QuestionState, ReviewItem, ReviewQueue, ReviewState
+from annotation.models import Project, Question, QuestionState, ReviewItem, ReviewState
 
 CLAIM_TTL = timedelta(minutes=30)
 
