@@ -5,7 +5,7 @@ non-member gets 404 for anything of a project; a member whose role is too low
 for the action gets 403.
 """
 
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from rest_framework import mixins, permissions, status, viewsets
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
@@ -109,14 +109,19 @@ class MembershipViewSet(
     def perform_create(self, serializer):
         self.require(serializer.validated_data["project"], Capability.MANAGE)
         try:
-            serializer.save()
+            with transaction.atomic():
+                serializer.save()
         except IntegrityError:
             raise ValidationError({"user": "this user is already a member of the project"})
 
     def perform_update(self, serializer):
         if serializer.validated_data.get("project", serializer.instance.project) != serializer.instance.project:
             raise ValidationError({"project": "a membership cannot move to another project"})
-        serializer.save()
+        try:
+            with transaction.atomic():
+                serializer.save()
+        except IntegrityError:
+            raise ValidationError({"user": "this user is already a member of the project"})
 
 
 class VideoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ProjectScopedViewSet):
@@ -240,19 +245,26 @@ class QuestionViewSet(
 
     def partial_update(self, request, pk=None):
         question = self.get_object()
-        expected = request.data.get("version")
+        expected = request.data.get("version") if isinstance(request.data, dict) else None
         if not isinstance(expected, int):
             raise ValidationError({"version": "send the version you last read, as an integer"})
         serializer = self.get_serializer(question, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        changes = {k: v for k, v in serializer.validated_data.items() if k not in {"version", "video"}}
+        changes = {k: v for k, v in serializer.validated_data.items() if k not in {"version", "video", "candidate"}}
         try:
-            updated = services.update_question(question=question, expected_version=expected, changes=changes)
+            updated = services.update_question(
+                question=question, expected_version=expected, changes=changes, user=request.user
+            )
         except services.StaleEdit as stale:
             return Response(
                 {"detail": "this question changed since you loaded it", "current": self.get_serializer(stale.current).data},
                 status=status.HTTP_409_CONFLICT,
             )
+        except workspace.NotEditable as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+        except IntegrityError:
+            return Response({"detail": "an answered question keeps its count and reference interval"},
+                            status=status.HTTP_400_BAD_REQUEST)
         return Response(self.get_serializer(updated).data)
 
 
@@ -274,6 +286,9 @@ class QuestionDocViewSet(ProjectScopedViewSet):
 
     def update(self, request, pk=None):
         question = self.get_object()
+        if not isinstance(request.data, dict):
+            return Response({"detail": "send the question document as a JSON object", "errors": {}},
+                            status=status.HTTP_400_BAD_REQUEST)
         version = request.data.get("version")
         if not isinstance(version, int):
             return Response({"detail": "send the version you last read", "errors": {"version": "required"}},
@@ -291,14 +306,16 @@ class QuestionDocViewSet(ProjectScopedViewSet):
             return Response({"detail": "nothing was saved: " + "; ".join(f"{k}: {v}" for k, v in invalid.errors.items()),
                              "errors": invalid.errors}, status=status.HTTP_400_BAD_REQUEST)
         except workspace.NotEditable as exc:
-            return Response({"detail": str(exc), "errors": {}}, status=status.HTTP_409_CONFLICT)
+            current = self.get_queryset().get(pk=question.pk)
+            return Response({"detail": str(exc), "errors": {}, "current": workspace.doc_of(current)},
+                            status=status.HTTP_409_CONFLICT)
         return Response(workspace.doc_of(self.get_queryset().get(pk=saved.pk)))
 
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         """Submit the question: into the pool when its clues match the count, else to arbitration."""
         question = self.get_object()
-        version = request.data.get("version")
+        version = request.data.get("version") if isinstance(request.data, dict) else None
         if not isinstance(version, int):
             return Response({"detail": "send the version you last read"}, status=status.HTTP_400_BAD_REQUEST)
         try:

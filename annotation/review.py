@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -12,7 +13,7 @@ from django.utils import timezone
 from annotation import audit
 from annotation.models import Project, Question, QuestionState, ReviewItem, ReviewState
 
-CLAIM_TTL = timedelta(minutes=30)
+CLAIM_TTL = timedelta(minutes=settings.CLUEBENCH_CLAIM_MINUTES)
 
 
 class ReviewError(Exception):

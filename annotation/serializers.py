@@ -10,7 +10,22 @@ class ProjectSerializer(serializers.ModelSerializer):
     class Meta:
         model = Project
         fields = ["id", "name", "kind", "description", "settings", "created_at", "role"]
-        read_only_fields = ["created_at"]
+        # The kind decides what data a project holds: it is set at creation only.
+        read_only_fields = ["kind", "created_at"]
+
+    def validate_settings(self, value):
+        if not isinstance(value, dict):
+            raise serializers.ValidationError("settings must be a JSON object")
+        llm = value.get("llm", {})
+        if not isinstance(llm, dict):
+            raise serializers.ValidationError('settings.llm must be an object like {"provider": "openai", "model": "..."}')
+        from pipeline.llm_runtime import PROVIDERS
+
+        if llm.get("provider") not in (None, *PROVIDERS):
+            raise serializers.ValidationError(f"settings.llm.provider must be one of {', '.join(PROVIDERS)}")
+        if "model" in llm and (not isinstance(llm["model"], str) or not llm["model"].strip()):
+            raise serializers.ValidationError("settings.llm.model must be a model name")
+        return value
 
     def get_role(self, project) -> str | None:
         from annotation.selectors import role_of
@@ -126,7 +141,7 @@ class QuestionSerializer(serializers.ModelSerializer):
             "id", "video", "candidate", "text", "category", "modality", "drafted_answer", "ref_start", "ref_end",
             "final_start", "final_end", "state", "version", "annotator", "created_at", "updated_at",
         ]
-        read_only_fields = ["final_start", "final_end", "state", "annotator", "created_at", "updated_at"]
+        read_only_fields = ["candidate", "final_start", "final_end", "state", "annotator", "created_at", "updated_at"]
 
     def validate(self, attrs):
         start = attrs.get("ref_start", getattr(self.instance, "ref_start", None))

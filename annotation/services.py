@@ -53,15 +53,23 @@ def create_question(*, annotator, **fields) -> Question:
     return Question.objects.create(annotator=annotator, **fields)
 
 
-def update_question(*, question: Question, expected_version: int, changes: dict) -> Question:
-    """Apply `changes` only if the row is still at `expected_version`; bump the version in the same UPDATE."""
+def update_question(*, question: Question, expected_version: int, changes: dict, user=None) -> Question:
+    """Apply `changes` only if the row is still at `expected_version` and still being worked on (draft or
+    answered); bump the version; record the change."""
+    from annotation import audit
+    from annotation.workspace import EDITABLE_STATES, NotEditable, doc_of
+
     with transaction.atomic():
-        updated = Question.objects.filter(pk=question.pk, version=expected_version).update(
-            version=F("version") + 1, updated_at=timezone.now(), **changes
-        )
-        current = Question.objects.get(pk=question.pk)
-        if not updated:
+        current = Question.objects.select_for_update().get(pk=question.pk)
+        if current.version != expected_version:
             raise StaleEdit(current)
+        if current.state not in EDITABLE_STATES:
+            raise NotEditable(f"the question is {current.get_state_display().lower()}; it can no longer be edited")
+        before = doc_of(current)
+        Question.objects.filter(pk=question.pk).update(version=F("version") + 1, updated_at=timezone.now(), **changes)
+        current = Question.objects.select_related("video").get(pk=question.pk)
+        audit.record(project=current.video.project_id, actor=user, action="question.edit", target_type="question",
+                     target_id=current.pk, before=before, after=doc_of(current))
     return current
 
 

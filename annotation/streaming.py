@@ -41,9 +41,25 @@ def parse_range(header: str, size: int) -> tuple[int, int] | None | str:
         return max(0, size - suffix), size - 1
     start = int(first)
     end = int(last) if last else size - 1
-    if start >= size or (last and end < start):
+    if last and end < start:
+        return None  # an invalid range-spec: the header is ignored (RFC 9110 14.1.1)
+    if start >= size:
         return "unsatisfiable"
     return start, min(end, size - 1)
+
+
+def _accepts_gzip(header: str) -> bool:
+    for part in header.split(","):
+        name, _, params = part.strip().partition(";")
+        if name.strip().lower() in ("gzip", "*"):
+            q = params.strip()
+            if q.startswith("q="):
+                try:
+                    return float(q[2:]) > 0
+                except ValueError:
+                    return False
+            return True
+    return False
 
 
 def _file_iterator(path: Path, start: int, length: int):
@@ -65,7 +81,7 @@ def ranged_file_response(request, path: Path, *, content_type: str | None = None
     content_type = content_type or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     compressed = path.with_name(path.name + ".gz")
     encoding = None
-    if "gzip" in request.headers.get("Accept-Encoding", "") and compressed.is_file():
+    if _accepts_gzip(request.headers.get("Accept-Encoding", "")) and compressed.is_file():
         path, encoding = compressed, "gzip"
     stat = path.stat()
     size = stat.st_size
@@ -82,6 +98,11 @@ def ranged_file_response(request, path: Path, *, content_type: str | None = None
             response["Vary"] = "Accept-Encoding"
         return response
 
+    if request.headers.get("If-None-Match") in (etag, "*"):
+        response = HttpResponse(status=304)
+        response["ETag"] = etag
+        response["Cache-Control"] = cache
+        return response
     range_header = request.headers.get("Range", "")
     if_range = request.headers.get("If-Range")
     wanted = parse_range(range_header, size) if range_header and (not if_range or if_range == etag) else None

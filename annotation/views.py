@@ -204,7 +204,11 @@ def question_history(request, pk: int):
     can_manage = selectors.can(user=request.user, project=project, capability=Capability.MANAGE)
     if request.method == "POST":
         project_for_page(request, question.video.project_id, Capability.MANAGE)
-        entry = get_object_or_404(AuditEntry, pk=request.POST.get("entry"), target_type="question", target_id=question.pk)
+        entry_id = request.POST.get("entry", "")
+        if not entry_id.isdigit():
+            messages.error(request, "Choose a recorded change to restore.")
+            return redirect("question-history", pk=question.pk)
+        entry = get_object_or_404(AuditEntry, pk=int(entry_id), target_type="question", target_id=question.pk)
         try:
             workspace.restore(question=question, entry=entry, user=request.user)
         except workspace.InvalidDoc as exc:

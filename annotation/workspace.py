@@ -24,7 +24,7 @@ from annotation.models import (
 from annotation import audit
 from annotation.services import StaleEdit
 
-CLAIM_TTL = timedelta(minutes=int(getattr(settings, "CLUEBENCH_CLAIM_MINUTES", 30)))
+CLAIM_TTL = timedelta(minutes=settings.CLUEBENCH_CLAIM_MINUTES)
 EDITABLE_STATES = (QuestionState.DRAFT, QuestionState.ANSWERED)
 
 
@@ -57,8 +57,8 @@ def validate_doc(doc: dict, *, video) -> tuple[dict, list[dict]]:
     if modality not in Modality.values:
         errors["modality"] = f"type must be one of {', '.join(Modality.values)}"
     answer = doc.get("drafted_answer")
-    if answer is not None and (not isinstance(answer, int) or isinstance(answer, bool) or answer < 0):
-        errors["drafted_answer"] = "the count must be a whole number >= 0"
+    if answer is not None and (not isinstance(answer, int) or isinstance(answer, bool) or not 0 <= answer <= 100000):
+        errors["drafted_answer"] = "the count must be a whole number from 0 to 100000"
     duration = video.duration or 0.0
     start, end = doc.get("ref_start"), doc.get("ref_end")
     if (start is None) != (end is None):
@@ -115,7 +115,7 @@ def _check_clue(clue, category, video, cluster_names) -> tuple[str | None, dict]
             return f"the event ends after the video ({duration:.3f} s)", {}
         return None, {"kind": kind, "start": float(start), "end": float(end)}
     index = clue.get("frame_index")
-    if not isinstance(index, int) or isinstance(index, bool) or index < 0:
+    if not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < 2**31:
         return "a box needs the frame index it was drawn on", {}
     if video.frame_count is not None and index >= video.frame_count:
         return f"frame {index} does not exist (the video has {video.frame_count} frames)", {}
@@ -163,15 +163,20 @@ def save_doc(*, question: Question, expected_version: int, doc: dict, user, acti
 
 
 def restore(*, question: Question, entry, user) -> Question:
-    """A manager puts a question back to a recorded state (the entry's `before`, or its `after` when it has
-    none), as a new version; the restore is itself in the log."""
+    """A manager puts a question's content (text, count, interval, clusters, clues) back to a recorded state,
+    as a new version. The question returns to work (draft or answered) to be submitted again; an open
+    arbitration item of it is closed. The restore is itself in the log."""
     state = entry.before or entry.after
     with transaction.atomic():
         current = Question.objects.select_for_update().select_related("video").get(pk=question.pk)
-        restored = save_doc(question=current, expected_version=current.version, doc=state, user=user,
-                            action="question.restore", allow_any_state=True)
-        if state.get("state") in QuestionState.values and restored.state != state["state"]:
-            Question.objects.filter(pk=restored.pk).update(state=state["state"])
+        if current.state not in EDITABLE_STATES:
+            current.state = QuestionState.ANSWERED if current.drafted_answer is not None else QuestionState.DRAFT
+            current.final_start = current.final_end = None
+            current.save(update_fields=["state", "final_start", "final_end"])
+            ReviewItem.objects.filter(question=current, state__in=[ReviewState.OPEN, ReviewState.CLAIMED]).update(
+                state=ReviewState.DONE, decision="restored", decided_by=user, decided_at=timezone.now(),
+            )
+        save_doc(question=current, expected_version=current.version, doc=state, user=user, action="question.restore")
     return Question.objects.get(pk=question.pk)
 
 

@@ -6,7 +6,6 @@ Query counts do not grow with the number of questions: rows come with select_rel
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections import Counter
 from pathlib import Path
@@ -22,6 +21,10 @@ from pipeline.media import clips
 def video_file_name(video: Video) -> str:
     """The name a video has in a CG-AV-Counting release: its source name when it has one, else its id."""
     name = video.external_id or f"video-{video.pk}"
+    if "/" in name or "\\" in name or name in {".", ".."} or name.startswith("."):
+        from benchmark.services import ReleaseError
+
+        raise ReleaseError(f"video {video.pk} is named {name!r}, which cannot be a file name in a release")
     return name if name.lower().endswith(".mp4") else f"{name}.mp4"
 
 
@@ -68,12 +71,15 @@ def cgav_items(release: Release) -> tuple[list[dict], list[Question]]:
     return items, questions
 
 
-def _link_or_copy(src: Path, dst: Path) -> None:
+def _copy_new(src: Path, dst: Path) -> None:
+    """A copy, never a hard link (freezing makes release files read-only, which must not reach the live proxy),
+    and never over another file."""
     dst.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.link(src, dst)
-    except OSError:
-        shutil.copyfile(src, dst)
+    if dst.exists():
+        from benchmark.services import ReleaseError
+
+        raise ReleaseError(f"two videos would both be {dst.name} in the release; rename one")
+    shutil.copyfile(src, dst)
 
 
 def _models_involved(project) -> list[dict]:
@@ -94,7 +100,7 @@ def export_cgav(release: Release, out: Path) -> dict:
         for video in videos.values():
             if not video.proxy.name:
                 raise_missing(video)
-            _link_or_copy(Path(settings.MEDIA_ROOT) / video.proxy.name, out / "cg_videos_720p" / video_file_name(video))
+            _copy_new(Path(settings.MEDIA_ROOT) / video.proxy.name, out / "cg_videos_720p" / video_file_name(video))
         for item, q in zip(items, questions):
             start, end = item["query_interval"]
             clips.cut_clip(
@@ -138,16 +144,18 @@ def ravst_videos(release: Release) -> list:
 def ravst_from_pairs(pairs: list[QAPair]) -> list[ravst.RavstVideo]:
     """QA pairs (ordered by video, event, id) as the R-AVST structure, events and tasks in stored order."""
     videos: dict[int, ravst.RavstVideo] = {}
-    events: dict[int, ravst.RavstEvent] = {}
+    events: dict[tuple[int, int | None], ravst.RavstEvent] = {}
     for pair in pairs:
         video = videos.get(pair.video_id)
         if video is None:
             video = videos[pair.video_id] = ravst.RavstVideo(
                 video_name=pair.video.external_id or pair.video.title, duration=pair.video.duration or 0.0
             )
-        event = events.get(pair.event_id)
+        event = events.get((pair.video_id, pair.event_id))
         if event is None:
-            event = events[pair.event_id] = ravst.RavstEvent(event_num=pair.event.number if pair.event else 1)
+            event = events[(pair.video_id, pair.event_id)] = ravst.RavstEvent(
+                event_num=pair.event.number if pair.event else 1
+            )
             video.events.append(event)
         raw = pair.answer["raw"]
         event.qa.setdefault(pair.task, []).append(

@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from annotation.models import Project, ProjectKind
@@ -70,7 +70,14 @@ def export_release(release: Release) -> Release:
     staging.mkdir(parents=True)
     Release.objects.filter(pk=release.pk).update(state=ReleaseState.EXPORTING, error="")
     try:
-        description = EXPORTERS[release.format](release, staging)
+        # One consistent snapshot of the rows, whatever people change while the files are written
+        # (inside an outer transaction, as in tests and `release --wait`, that transaction's snapshot holds).
+        outermost = not connection.in_atomic_block
+        with transaction.atomic():
+            if outermost:
+                with connection.cursor() as cursor:
+                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            description = EXPORTERS[release.format](release, staging)
         manifest = build_manifest(
             staging, format=release.format, schema_version=SCHEMA_VERSION[release.format], app_version=app_version(),
             project=release.project.name, version=release.version, metadata_only=release.metadata_only, **description,

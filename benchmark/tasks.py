@@ -36,8 +36,15 @@ def score_submission(job, progress, *, submission_id: int):
     from benchmark.models import Submission
     from benchmark.services import ReleaseError, score_submission as score
 
+    from benchmark.models import SubmissionState
+
     submission = Submission.objects.select_related("release__project").get(pk=submission_id)
     try:
         score(submission)
     except ReleaseError as exc:
         raise ExportFailed(str(exc)) from None
+    except Exception as exc:
+        Submission.objects.filter(pk=submission_id).update(
+            state=SubmissionState.FAILED, error=f"scoring failed: {type(exc).__name__}: {exc}"
+        )
+        raise

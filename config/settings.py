@@ -233,6 +233,9 @@ CLUEBENCH_LLM_PRICES = json.loads(os.environ.get("CLUEBENCH_LLM_PRICES", "null")
     "gemini-2.5-flash": {"input_per_million": 0.30, "output_per_million": 2.50},
 }
 
+# Minutes after which a question or review item someone took but left returns to the others.
+CLUEBENCH_CLAIM_MINUTES = int(os.environ.get("CLUEBENCH_CLAIM_MINUTES", "30"))
+
 # The demo accounts' generated passwords (mode 0600), so `make run` can print them again.
 DEMO_LOGINS_FILE = VAR_DIR / "demo-logins.json"
 CLUEBENCH_DEMO_VIDEO_SECONDS = float(os.environ.get("CLUEBENCH_DEMO_VIDEO_SECONDS", "150"))

@@ -28,6 +28,8 @@ class LLMStatus:
 def llm_choice(project) -> tuple[str, str]:
     """(provider, model): the project's own choice in settings["llm"], else the deployment's."""
     chosen = (project.settings or {}).get("llm", {}) if project is not None else {}
+    if not isinstance(chosen, dict):
+        raise ValueError('settings.llm must be an object like {"provider": "openai", "model": "..."}')
     provider = chosen.get("provider") or settings.CLUEBENCH_LLM_PROVIDER
     model = chosen.get("model") or settings.CLUEBENCH_LLM_MODEL
     if provider not in PROVIDERS:
@@ -36,7 +38,10 @@ def llm_choice(project) -> tuple[str, str]:
 
 
 def llm_status(project) -> LLMStatus:
-    provider, model = llm_choice(project)
+    try:
+        provider, model = llm_choice(project)
+    except (ValueError, AttributeError, TypeError) as exc:
+        return LLMStatus("", "", False, f"The project's LLM settings are invalid ({exc}); fix them in its settings.")
     if os.environ.get(KEY_VARIABLE[provider]):
         return LLMStatus(provider, model, True, f"{model} through {provider}")
     return LLMStatus(

@@ -73,6 +73,7 @@ def retry_job(*, job: Job) -> Job:
 PROPOSE_QUESTIONS = "llm.propose_questions"
 
 
+@transaction.atomic
 def start_stage1(*, project: Project, video_ids: list[int] | None = None, dispatch: bool = True) -> tuple[list[Job], list[str]]:
     """Queue stage 1 for the project's ready videos (or the chosen ones): one job per video, none for a video that
     already has one queued or running. Returns the jobs and, per skipped video, why."""
@@ -86,6 +87,8 @@ def start_stage1(*, project: Project, video_ids: list[int] | None = None, dispat
             raise JobError(f"no such video in {project.name}: {', '.join(map(str, sorted(missing)))}")
     jobs, skipped = [], []
     for video in videos:
+        # Locked so that two requests starting stage 1 at once cannot both queue a job for the same video.
+        Video.objects.select_for_update().filter(pk=video.pk).first()
         if video.status != VideoStatus.READY:
             skipped.append(f"video {video.pk} ({video.title}): not processed yet ({video.get_status_display().lower()})")
             continue

@@ -83,9 +83,12 @@ def _process(job, progress, video_id: int) -> None:
     if not video.file:
         raise MediaFailed("the video has no file to process")
     source = Path(settings.MEDIA_ROOT) / video.file.name
-    Video.objects.filter(pk=video_id).update(status=VideoStatus.PROCESSING, error="")
-    _discard_derived(video)
+    was_ready = video.status == VideoStatus.READY
+    if not was_ready:
+        Video.objects.filter(pk=video_id).update(status=VideoStatus.PROCESSING, error="")
+    # Each run writes under its own folder: a ready video keeps serving its current proxy until this one is done.
     out = derived_root(video) / str(job.pk)
+    shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True, exist_ok=True)
     steps = 1000
     try:
@@ -129,19 +132,27 @@ def _process(job, progress, video_id: int) -> None:
         progress(int(0.95 * steps), steps)
         fields["thumbnails_index"] = thumbnails.thumbnail_strip(out / "proxy.mp4", out / "thumbnails.jpg")
         fields["thumbnails"] = str((out / "thumbnails.jpg").relative_to(settings.MEDIA_ROOT))
-    except MediaFailed as exc:
-        _discard_derived(video)
-        _fail(video_id, str(exc))
-        raise
     except Exception as exc:
-        _discard_derived(video)
-        if isinstance(exc, TRANSIENT_ERRORS):
+        shutil.rmtree(out, ignore_errors=True)
+        if was_ready:
+            raise  # the video keeps its working proxy; the job shows what went wrong
+        last_attempt = job.attempts > process_video.max_retries
+        if isinstance(exc, TRANSIENT_ERRORS) and not last_attempt:
             Video.objects.filter(pk=video_id).update(status=VideoStatus.UPLOADED)
         else:
-            _fail(video_id, f"processing failed: {describe_error(exc)}")
+            message = str(exc) if isinstance(exc, MediaFailed) else f"processing failed: {describe_error(exc)}"
+            _discard_derived(video)
+            _fail(video_id, message)
         raise
     with transaction.atomic():
         Video.objects.filter(pk=video_id).update(status=VideoStatus.READY, error="", **fields)
+    # Now that the new outputs are live, older runs' folders and cached frames can go.
+    for older in derived_root(video).iterdir():
+        if older.name != str(job.pk):
+            shutil.rmtree(older, ignore_errors=True)
+    for cached in (Path(settings.MEDIA_ROOT) / "frames").glob(f"{video.pk}-*"):
+        if cached.name != f"{video.pk}-{job.pk}":
+            shutil.rmtree(cached, ignore_errors=True)
 
 
 @job_task(kind="llm.propose_questions", label="Stage 1: propose questions with the LLM", queue="llm")

@@ -158,6 +158,7 @@ def served(team, sources):
         ("bytes=0-1,5-6", 200, 0, None),
         ("bytes=abc", 200, 0, None),
         ("items=0-5", 200, 0, None),
+        ("bytes=50-10", 200, 0, None),
     ],
 )
 def test_proxy_range_requests(team, served, header, status, first, last):
@@ -177,12 +178,20 @@ def test_proxy_range_requests(team, served, header, status, first, last):
         assert response["Content-Range"] == f"bytes {start}-{end}/{size}"
 
 
-@pytest.mark.parametrize("header", ["bytes=999999999-", "bytes=50-10", "bytes=-0"])
+@pytest.mark.parametrize("header", ["bytes=999999999-", "bytes=-0"])
 def test_unsatisfiable_range_is_416(team, served, header):
     video, body = served
     response = client_for(team.annotator).get(f"/api/v1/videos/{video.pk}/proxy.mp4", HTTP_RANGE=header)
     assert response.status_code == 416
     assert response["Content-Range"] == f"bytes */{len(body)}"
+
+
+def test_revalidation_gets_304(team, served):
+    video, _ = served
+    client = client_for(team.annotator)
+    first = client.get(f"/api/v1/videos/{video.pk}/proxy.mp4", HTTP_RANGE="bytes=0-9")
+    again = client.get(f"/api/v1/videos/{video.pk}/proxy.mp4", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304 and again["ETag"] == first["ETag"]
 
 
 def test_player_style_sequence_of_ranges(team, served):
@@ -265,3 +274,17 @@ def test_x_accel_redirect_hands_the_bytes_to_nginx(team, served, settings):
     assert response["X-Accel-Redirect"] == "/protected-media/videos/served/proxy.mp4"
     assert response.content == b""
     assert client_for(team.outsider).get(f"/api/v1/videos/{video.pk}/proxy.mp4").status_code == 404
+
+
+def test_reprocessing_a_ready_video_replaces_its_outputs_only_when_done(team, sources):
+    from pipeline.services import enqueue_job
+
+    video = ingest(team.project, sources / "beeps.mp4")
+    old_proxy = Path(settings.MEDIA_ROOT) / video.proxy.name
+    job = enqueue_job(kind="media.process_video", project=team.project, target=video,
+                      params={"video_id": video.pk}, dispatch=False)
+    run_job_here(job=job)
+    video.refresh_from_db()
+    assert video.status == VideoStatus.READY and video.proxy.name != str(old_proxy.relative_to(settings.MEDIA_ROOT))
+    assert (Path(settings.MEDIA_ROOT) / video.proxy.name).is_file()
+    assert not old_proxy.exists()  # the earlier run's folder went once the new one was live

@@ -165,9 +165,14 @@ describe('Stage1App', () => {
   it('Esc closes a form without sending anything', () => {
     const { fetchImpl } = setup();
     press('r');
-    const input = screen.getByLabelText('Reason for rejecting');
+    const input = screen.getByLabelText('Reason for rejecting') as HTMLInputElement;
     fireEvent.change(input, { target: { value: 'half typed' } });
+    input.focus();
+    // Esc in the field only leaves it: the typed text stays.
     press('Escape', input);
+    expect((screen.getByLabelText('Reason for rejecting') as HTMLInputElement).value).toBe('half typed');
+    expect(document.activeElement).not.toBe(input);
+    press('Escape');
     expect(screen.queryByLabelText('Reason for rejecting')).toBeNull();
     press('e');
     expect(screen.getByLabelText('Question')).toBeTruthy();

@@ -232,6 +232,10 @@ export function Stage1App({ data, fetchImpl }: Stage1AppProps) {
         case 'cancel':
           dispatch({ type: 'cancelForm' });
           break;
+        case 'blur':
+          // Esc in a text field keeps what was typed: it only leaves the field.
+          if (event.target instanceof HTMLElement) event.target.blur();
+          break;
       }
     };
     document.addEventListener('keydown', onKeyDown);

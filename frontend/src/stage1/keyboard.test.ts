@@ -58,7 +58,8 @@ describe('commandForKey', () => {
     const input = el('<input type="text">');
     expect(commandForKey(key('j', { target: input }), false)).toBeNull();
     expect(commandForKey(key(' ', { target: input }), false)).toBeNull();
-    expect(commandForKey(key('Escape', { target: input }), true)).toBe('cancel');
+    expect(commandForKey(key('Escape', { target: input }), true)).toBe('blur');
+    expect(commandForKey(key('Escape', { target: input }), false)).toBe('blur');
   });
 
   it('leaves Space and arrows to buttons and the video', () => {

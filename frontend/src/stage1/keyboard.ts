@@ -1,4 +1,4 @@
-export type Command = 'next' | 'prev' | 'accept' | 'reject' | 'edit' | 'new' | 'play' | 'cancel';
+export type Command = 'next' | 'prev' | 'accept' | 'reject' | 'edit' | 'new' | 'play' | 'cancel' | 'blur';
 
 /** The parts of a KeyboardEvent the mapping looks at. */
 export interface KeyLike {
@@ -48,12 +48,16 @@ const LETTERS: Record<string, Command> = {
  * The page command for a key press, or null to leave the key alone.
  * While typing only Esc counts (Enter is the forms' own business); while a
  * form is open only Esc and play do, so a stray key never discards typing.
+ * Esc in a text field only leaves the field ('blur'); a second Esc cancels.
  */
 export function commandForKey(event: KeyLike, formOpen: boolean): Command | null {
   if (event.isComposing === true) {
     return null;
   }
   if (event.key === 'Escape' || event.key === 'Esc') {
+    if (isTypingTarget(event.target)) {
+      return 'blur';
+    }
     return formOpen ? 'cancel' : null;
   }
   if (event.ctrlKey || event.metaKey || event.altKey || isTypingTarget(event.target)) {

@@ -12,6 +12,8 @@ class FakeXHR {
   upload: { onprogress: ((e: ProgressEvent) => void) | null } = { onprogress: null };
   onload: (() => void) | null = null;
   onerror: (() => void) | null = null;
+  onabort: (() => void) | null = null;
+  ontimeout: (() => void) | null = null;
   open(method: string, url: string) {
     this.method = method;
     this.url = url;
@@ -77,5 +79,14 @@ describe('uploadVideo', () => {
     const done = start(fake);
     fake.onerror?.();
     expect((await done).message).toContain('network error');
+  });
+
+  it('reports an aborted or timed-out upload as interrupted', async () => {
+    for (const fire of ['onabort', 'ontimeout'] as const) {
+      const fake = new FakeXHR();
+      const done = start(fake);
+      fake[fire]?.();
+      expect(await done).toMatchObject({ ok: false, status: 0, message: 'upload interrupted; try again' });
+    }
   });
 });

@@ -39,6 +39,10 @@ export function uploadVideo({ url, project, file, csrfToken, onProgress, xhrFact
       if (event.lengthComputable && onProgress) onProgress(event.total > 0 ? event.loaded / event.total : 0);
     };
     xhr.onerror = () => resolve({ ok: false, status: 0, videoId: null, duplicate: false, message: errorMessage(0, null) });
+    const interrupted = () =>
+      resolve({ ok: false, status: 0, videoId: null, duplicate: false, message: 'upload interrupted; try again' });
+    xhr.onabort = interrupted;
+    xhr.ontimeout = interrupted;
     xhr.onload = () => {
       let body: unknown = null;
       try {

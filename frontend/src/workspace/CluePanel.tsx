@@ -11,6 +11,7 @@ import {
   type EditableDoc,
 } from './doc';
 import { formatTime, roundMs, timeOfFrame } from './time';
+import { KEEP_FOCUS } from './keyboard';
 import type { BoxClue, Cluster, EventClue } from './types';
 
 export interface CluePanelProps {
@@ -105,10 +106,10 @@ function EventClues(props: CluePanelProps) {
   return (
     <>
       <div className="ws-clue-actions">
-        <button type="button" disabled={disabled} onClick={props.onStartEvent} title="Start an event at the playhead (i)">
+        <button type="button" {...KEEP_FOCUS} disabled={disabled} onClick={props.onStartEvent} title="Start an event at the playhead (i)">
           Start event here
         </button>
-        <button type="button" disabled={disabled} onClick={props.onEndEvent} title="End the event at the playhead (o)">
+        <button type="button" {...KEEP_FOCUS} disabled={disabled} onClick={props.onEndEvent} title="End the event at the playhead (o)">
           End event here
         </button>
         {pendingStart !== null && (
@@ -132,6 +133,7 @@ function EventClues(props: CluePanelProps) {
               >
                 <button
                   type="button"
+                  {...KEEP_FOCUS}
                   className="ws-link"
                   onClick={() => {
                     props.onSelect(key);
@@ -177,7 +179,7 @@ function BoxList({
         .sort(([a], [b]) => a - b)
         .map(([frame, entries]) => (
           <li key={frame}>
-            <button type="button" className="ws-link" onClick={() => props.onSeekFrame(frame)} title="Go to this frame">
+            <button type="button" {...KEEP_FOCUS} className="ws-link" onClick={() => props.onSeekFrame(frame)} title="Go to this frame">
               Frame {frame} · {formatTime(timeOfFrame(frame, fps))}
             </button>
             <ul className="ws-clues">
@@ -192,6 +194,7 @@ function BoxList({
                   >
                     <button
                       type="button"
+                      {...KEEP_FOCUS}
                       className="ws-link"
                       onClick={() => {
                         props.onSelect(key);
@@ -297,7 +300,7 @@ function AttributeClues(props: CluePanelProps) {
   return (
     <>
       <div className="ws-clue-actions">
-        <button type="button" disabled={props.disabled} onClick={props.onAddCluster}>
+        <button type="button" {...KEEP_FOCUS} disabled={props.disabled} onClick={props.onAddCluster}>
           Add a cluster
         </button>
       </div>

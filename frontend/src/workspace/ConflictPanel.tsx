@@ -7,6 +7,8 @@ export interface ConflictPanelProps {
   theirs: QuestionDoc;
   message: string;
   busy: boolean;
+  /** False when the server's version can no longer be edited: only "discard" is left. */
+  canReapply?: boolean;
   onReapply(): void;
   onDiscard(): void;
 }
@@ -28,7 +30,7 @@ const ROWS: [label: string, show: (d: EditableDoc) => string][] = [
 ];
 
 /** A 409: the server's newer version beside ours, and the two ways out. */
-export function ConflictPanel({ mine, theirs, message, busy, onReapply, onDiscard }: ConflictPanelProps) {
+export function ConflictPanel({ mine, theirs, message, busy, canReapply = true, onReapply, onDiscard }: ConflictPanelProps) {
   return (
     <section className="ws-conflict" role="alert" aria-label="Conflict">
       <p className="ws-conflict-heading">
@@ -57,9 +59,11 @@ export function ConflictPanel({ mine, theirs, message, busy, onReapply, onDiscar
         </tbody>
       </table>
       <div className="ws-conflict-actions">
-        <button type="button" className="ws-primary" disabled={busy} onClick={onReapply}>
-          Re-apply my changes on the newer version
-        </button>
+        {canReapply && (
+          <button type="button" className="ws-primary" disabled={busy} onClick={onReapply}>
+            Re-apply my changes on the newer version
+          </button>
+        )}
         <button type="button" disabled={busy} onClick={onDiscard}>
           Discard mine
         </button>

@@ -6,6 +6,7 @@ import {
   type DocErrors,
   type EditableDoc,
 } from './doc';
+import { KEEP_FOCUS } from './keyboard';
 import { formatTime } from './time';
 import type { Category, Modality, QuestionStateName } from './types';
 
@@ -137,6 +138,7 @@ export function DraftForm({ doc, errors, state, version, disabled, onChange, onS
                 />
                 <button
                   type="button"
+                  {...KEEP_FOCUS}
                   disabled={disabled}
                   onClick={() => onSetFromPlayer(field)}
                   title={`Set from the player (${isStart ? '[' : ']'})`}
@@ -144,7 +146,7 @@ export function DraftForm({ doc, errors, state, version, disabled, onChange, onS
                   Set {isStart ? 'start' : 'end'} from player
                 </button>
                 {value !== null && Number.isFinite(value) && (
-                  <button type="button" className="ws-link" onClick={() => onSeek(value)} title="Go there">
+                  <button type="button" {...KEEP_FOCUS} className="ws-link" onClick={() => onSeek(value)} title="Go there">
                     {formatTime(value)}
                   </button>
                 )}

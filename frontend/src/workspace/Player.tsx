@@ -1,5 +1,6 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { formatTime, frameAt } from './time';
+import { KEEP_FOCUS } from './keyboard';
 
 export const PLAYBACK_RATES: readonly number[] = [0.25, 0.5, 0.75, 1, 1.25, 1.5, 2];
 
@@ -61,11 +62,6 @@ export function useMediaClock(media: HTMLVideoElement | null): MediaClock {
   return { time, playing, rate, setTime, setPlaying };
 }
 
-/**
- * Clicking a control leaves the focus where it was: a focused button would
- * take the next Space for itself (a second frame step instead of play).
- */
-const KEEP_FOCUS = { onMouseDown: (event: { preventDefault(): void }) => event.preventDefault() };
 
 export interface PlayerProps {
   src: string;
@@ -135,7 +131,14 @@ export function Player({
         </button>
         <label className="ws-rate">
           Speed{' '}
-          <select value={String(rate)} onChange={(e) => onRate(Number(e.target.value))}>
+          <select
+            value={String(rate)}
+            onChange={(e) => {
+              onRate(Number(e.target.value));
+              // Give the keys back to the shortcuts (a focused select takes arrows and letters).
+              e.currentTarget.blur();
+            }}
+          >
             {PLAYBACK_RATES.map((r) => (
               <option key={r} value={String(r)}>
                 {r}×

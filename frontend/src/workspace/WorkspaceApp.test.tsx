@@ -210,6 +210,10 @@ describe('WorkspaceApp', () => {
     expect(valueOf('Start (s)')).toBe('3.2');
     expect(valueOf('End (s)')).toBe('8.75');
     expect(stubs.timeline!.regions[0]).toMatchObject({ key: 'ref', start: 3.2, end: 8.75 });
+    // A playhead past the end (the media's own rounding) is held to the video's duration.
+    at(video, 60.0004);
+    press(']');
+    expect(valueOf('End (s)')).toBe('60');
   });
 
   it('dragging a region on the timeline updates the document', () => {
@@ -220,6 +224,9 @@ describe('WorkspaceApp', () => {
     act(() => stubs.timeline!.onRegionChange('ref', 9, 21));
     expect(valueOf('Start (s)')).toBe('9');
     expect(valueOf('End (s)')).toBe('21');
+    act(() => stubs.timeline!.onRegionChange('ref', -1, 75));
+    expect(valueOf('Start (s)')).toBe('0');
+    expect(valueOf('End (s)')).toBe('60');
   });
 
   it('a box drawn on the paused frame becomes an object clue of that frame', async () => {
@@ -478,6 +485,69 @@ describe('WorkspaceApp', () => {
     fireEvent.click(within(panel).getByRole('button', { name: 'Re-apply my changes on the newer version' }));
     await tick(0);
     expect(request(fetchImpl).body).toMatchObject({ version: 4, drafted_answer: 8 });
+  });
+
+  it('on load, a journal of a question no longer editable is not applied and is kept', async () => {
+    saveLocal(7, 4, { ...editableOf(makeQuestion()), drafted_answer: 8 });
+    const stored = localStorage.getItem(localKey(7));
+    const { fetchImpl } = setup({ state: 'arbitration' });
+    expect(valueOf('Drafted count')).toBe('3');
+    expect(screen.queryByRole('alert', { name: 'Conflict' })).toBeNull();
+    expect(saveStatus()).toBe('Read only');
+    await tick(2000);
+    expect(fetchImpl).not.toHaveBeenCalled();
+    expect(localStorage.getItem(localKey(7))).toBe(stored);
+  });
+
+  it('409 with a question no longer editable: read only, with a notice and no re-apply', async () => {
+    const { fetchImpl } = setup();
+    fireEvent.change(screen.getByLabelText('Drafted count'), { target: { value: '7' } });
+    const theirs = makeQuestion({ version: 9, state: 'pooled' });
+    fetchImpl.mockResolvedValueOnce(jsonResponse({ detail: 'Already submitted.', current: theirs }, 409));
+    await tick(800);
+    expect(screen.getByTestId('locked-notice').textContent).toBe(
+      'This question was submitted or is under review; it can no longer be edited here.',
+    );
+    expect(saveStatus()).toBe('Read only');
+    expect((screen.getByLabelText('Drafted count') as HTMLInputElement).disabled).toBe(true);
+    expect(screen.queryByRole('button', { name: 'Re-apply my changes on the newer version' })).toBeNull();
+    expect(JSON.parse(localStorage.getItem(localKey(7))!).doc.drafted_answer).toBe(7);
+    await tick(5000);
+    expect(fetchImpl).toHaveBeenCalledOnce();
+  });
+
+  it('warns before leaving with unsaved work; the pagehide save is keepalive', async () => {
+    const { fetchImpl } = setup();
+    const leave = () => {
+      const event = new Event('beforeunload', { cancelable: true });
+      window.dispatchEvent(event);
+      return event.defaultPrevented;
+    };
+    expect(leave()).toBe(false);
+    fireEvent.change(screen.getByLabelText('Drafted count'), { target: { value: '4' } });
+    expect(leave()).toBe(true);
+    fetchImpl.mockImplementation(async () => jsonResponse(echo(fetchImpl)));
+    await act(async () => {
+      window.dispatchEvent(new Event('pagehide'));
+    });
+    await tick(0);
+    expect(fetchImpl.mock.calls[0]![1]).toMatchObject({ method: 'PUT', keepalive: true });
+    expect(saveStatus()).toBe('Saved');
+    expect(leave()).toBe(false);
+  });
+
+  it('clicked side-panel buttons and the speed select leave the keys to the shortcuts', () => {
+    setup();
+    for (const name of ['Set start from player', 'Set end from player', 'Start event here', 'End event here']) {
+      const button = screen.getByRole('button', { name });
+      // fireEvent returns false when the default (taking the focus) was prevented.
+      expect(fireEvent.mouseDown(button)).toBe(false);
+    }
+    const speed = screen.getByLabelText(/Speed/) as HTMLSelectElement;
+    speed.focus();
+    expect(document.activeElement).toBe(speed);
+    fireEvent.change(speed, { target: { value: speed.options[0]!.value } });
+    expect(document.activeElement).not.toBe(speed);
   });
 
   it('submit saves first, then posts the version and shows where the question went', async () => {

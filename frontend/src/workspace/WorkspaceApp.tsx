@@ -35,8 +35,8 @@ import { History } from './history';
 import { commandForKey, isTypingTarget, SHORTCUT_HELP, type Command } from './keyboard';
 import { clearLocal, loadLocal, recoveryFor, saveLocal } from './persistence';
 import { Player, useMediaClock } from './Player';
-import { DocSync, type SaveStatus, type SyncSnapshot } from './sync';
-import { clampTime, formatInterval, formatTime, frameAt, frameUrl, roundMs, stepFrame, timeOfFrame } from './time';
+import { DocSync, isEditableState, type SaveStatus, type SyncSnapshot } from './sync';
+import { clampMs, clampTime, formatInterval, formatTime, frameAt, frameUrl, stepFrame, timeOfFrame } from './time';
 import { Timeline, type TimelineHandle, type TimelineRegion } from './timeline/Timeline';
 import type { QuestionDoc, SubmitResult, WorkspaceData } from './types';
 
@@ -47,6 +47,9 @@ export interface WorkspaceAppProps {
 }
 
 const defaultFetch: typeof fetch = (input, init) => fetch(input, init);
+
+/** Save states in which leaving the page would lose (or strand in the browser) the annotator's work. */
+const UNSAVED_STATUSES: readonly SaveStatus[] = ['pending', 'saving', 'invalid', 'conflict', 'error', 'offline'];
 
 /** The reference interval's colour on the timeline. */
 const REF_COLOR = '#808080';
@@ -88,12 +91,15 @@ interface Session {
 function startSession(data: WorkspaceData, fetchRef: { current: typeof fetch }): Session {
   const { question, urls, csrf_token: csrf, can_annotate: canAnnotate } = data;
   const server = editableOf(question);
-  const recovery = canAnnotate
+  // A journal is recovered only into a question that can still be edited; otherwise the server's
+  // document is shown and the journal is left alone.
+  const canRecover = canAnnotate && isEditableState(question.state);
+  const recovery = canRecover
     ? recoveryFor(loadLocal(question.id), question, (d) => sameDoc(d, server))
     : ({ kind: 'none' } as const);
   const history = new History<EditableDoc>(recovery.kind === 'none' ? server : recovery.doc, { equals: sameDoc });
   const sync = new DocSync(question, {
-    save: (version, doc) => saveDoc(fetchRef.current, urls.save, csrf, version, doc),
+    save: (version, doc, options) => saveDoc(fetchRef.current, urls.save, csrf, version, doc, options),
     getDoc: () => history.present,
     journal: {
       save: (baseVersion, doc) => saveLocal(question.id, baseVersion, doc),
@@ -107,7 +113,7 @@ function startSession(data: WorkspaceData, fetchRef: { current: typeof fetch }):
       `Changes kept in this browser were made on version ${recovery.baseVersion}; the server has version ${question.version}.`,
       recovery.baseVersion,
     );
-  } else if (recovery.kind === 'none' && canAnnotate) {
+  } else if (recovery.kind === 'none' && canRecover) {
     clearLocal(question.id);
   }
   return { history, sync, resend: recovery.kind === 'reapply' };
@@ -165,17 +171,27 @@ export function WorkspaceApp({ data, fetchImpl }: WorkspaceAppProps) {
   // Save at once when the annotator leaves the tab or the window; retry when the network is back.
   useEffect(() => {
     const flush = () => void sync.flush();
+    // The page is going away: the request must outlive it.
+    const onPageHide = () => void sync.flush({ keepalive: true });
     const onVisibility = () => {
       if (document.visibilityState === 'hidden') flush();
     };
     const onOnline = () => sync.online();
+    // Warn before leaving while work is not on the server yet.
+    const onBeforeUnload = (event: BeforeUnloadEvent) => {
+      if (!UNSAVED_STATUSES.includes(sync.getSnapshot().status) && !sync.dirty) return;
+      event.preventDefault();
+      event.returnValue = '';
+    };
     window.addEventListener('blur', flush);
-    window.addEventListener('pagehide', flush);
+    window.addEventListener('pagehide', onPageHide);
     window.addEventListener('online', onOnline);
+    window.addEventListener('beforeunload', onBeforeUnload);
     document.addEventListener('visibilitychange', onVisibility);
     return () => {
       window.removeEventListener('blur', flush);
-      window.removeEventListener('pagehide', flush);
+      window.removeEventListener('pagehide', onPageHide);
+      window.removeEventListener('beforeunload', onBeforeUnload);
       window.removeEventListener('online', onOnline);
       document.removeEventListener('visibilitychange', onVisibility);
     };
@@ -205,7 +221,7 @@ export function WorkspaceApp({ data, fetchImpl }: WorkspaceAppProps) {
   };
 
   // Playback.
-  const now = () => roundMs(media?.currentTime ?? clock.time);
+  const now = () => clampMs(media?.currentTime ?? clock.time, duration);
   const seekTo = (t: number) => {
     if (media === null) return;
     const target = clampTime(t, duration);
@@ -366,8 +382,8 @@ export function WorkspaceApp({ data, fetchImpl }: WorkspaceAppProps) {
     return list;
   }, [doc.ref_start, doc.ref_end, doc.clues, editable]);
   const changeRegion = (key: string, start: number, end: number) => {
-    const s = roundMs(clampTime(Math.min(start, end), duration));
-    const e = roundMs(clampTime(Math.max(start, end), duration));
+    const s = clampMs(Math.min(start, end), duration);
+    const e = clampMs(Math.max(start, end), duration);
     if (key === 'ref') {
       commit({ ...doc, ref_start: s, ref_end: e }, 'region:ref');
       return;
@@ -612,12 +628,18 @@ export function WorkspaceApp({ data, fetchImpl }: WorkspaceAppProps) {
           <a href={urls.next}>Next question</a>
         </div>
       )}
+      {sync.locked && (
+        <p className="ws-error" role="alert" data-testid="locked-notice">
+          This question was submitted or is under review; it can no longer be edited here.
+        </p>
+      )}
       {conflict !== null && (
         <ConflictPanel
           mine={doc}
           theirs={conflict.current}
           message={conflict.message}
           busy={submitting}
+          canReapply={!sync.locked}
           onReapply={reapply}
           onDiscard={discard}
         />

@@ -89,11 +89,13 @@ async function send(
   url: string,
   csrfToken: string,
   body: unknown,
+  keepalive = false,
 ): Promise<Answer | null> {
   let response: Response;
   try {
     response = await fetchImpl(url, {
       method,
+      ...(keepalive ? { keepalive: true } : {}),
       credentials: 'same-origin',
       headers: {
         Accept: 'application/json',
@@ -137,6 +139,11 @@ export function saveBody(version: number, doc: EditableDoc): Record<string, unkn
   return { version, ...editableOf(doc) };
 }
 
+export interface SaveOptions {
+  /** Let the request outlive the page (a save fired from `pagehide`). */
+  keepalive?: boolean;
+}
+
 /** PUT the whole document with the version it was made on. */
 export async function saveDoc(
   fetchImpl: typeof fetch,
@@ -144,8 +151,9 @@ export async function saveDoc(
   csrfToken: string,
   version: number,
   doc: EditableDoc,
+  options: SaveOptions = {},
 ): Promise<SaveResult> {
-  const answer = await send(fetchImpl, 'PUT', url, csrfToken, saveBody(version, doc));
+  const answer = await send(fetchImpl, 'PUT', url, csrfToken, saveBody(version, doc), options.keepalive === true);
   if (answer === null) return { kind: 'offline' };
   if (answer.ok) {
     return isQuestionDoc(answer.payload)

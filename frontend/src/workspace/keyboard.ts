@@ -95,3 +95,9 @@ export const SHORTCUT_HELP: readonly [keys: string, what: string][] = [
   ['Ctrl+Enter', 'submit'],
   ['Esc', 'leave a field, clear the selection'],
 ];
+
+/**
+ * Spread on a button: clicking it leaves the focus where it was, so a focused
+ * button never takes the next shortcut key (Space, i, o ...) for itself.
+ */
+export const KEEP_FOCUS = { onMouseDown: (event: { preventDefault(): void }) => event.preventDefault() };

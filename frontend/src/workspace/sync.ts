@@ -1,4 +1,4 @@
-import type { SaveResult } from './api';
+import type { SaveOptions, SaveResult } from './api';
 import { editableOf, sameDoc, type EditableDoc } from './doc';
 import type { QuestionDoc, QuestionStateName } from './types';
 
@@ -20,7 +20,7 @@ export interface SyncSnapshot {
 
 export interface SyncDeps {
   /** PUT the document with the version it was made on. */
-  save(version: number, doc: EditableDoc): Promise<SaveResult>;
+  save(version: number, doc: EditableDoc, options?: SaveOptions): Promise<SaveResult>;
   /** The document being edited now. */
   getDoc(): EditableDoc;
   /** The journal of unsaved changes (localStorage). */
@@ -74,7 +74,13 @@ export class DocSync {
   getSnapshot = (): SyncSnapshot => this.snapshot;
 
   get editable(): boolean {
-    return this.deps.canAnnotate && isEditableState(this.snapshot.server.state);
+    return this.deps.canAnnotate && isEditableState(this.snapshot.server.state) && !this.locked;
+  }
+
+  /** A 409 told that the question left the editable states (submitted, under review): nothing more can be saved. */
+  get locked(): boolean {
+    const conflict = this.snapshot.conflict;
+    return conflict !== null && !isEditableState(conflict.current.state);
   }
 
   /** The document differs from the server's copy. */
@@ -141,7 +147,7 @@ export class DocSync {
    * Saves now (after the request in flight, if any). Resolves true when the
    * server has the document as it is, false otherwise.
    */
-  async flush(): Promise<boolean> {
+  async flush(options?: SaveOptions): Promise<boolean> {
     this.clearDebounce();
     while (this.inFlight !== null) await this.inFlight;
     if (this.disposed || !this.editable || this.snapshot.status === 'conflict') return false;
@@ -153,7 +159,7 @@ export class DocSync {
     }
     this.clearRetry();
     this.set({ status: 'saving' });
-    const run = this.deps.save(this.snapshot.baseVersion, doc).then((result) => {
+    const run = this.deps.save(this.snapshot.baseVersion, doc, options).then((result) => {
       this.inFlight = null;
       return this.handle(result, doc);
     });
@@ -231,7 +237,7 @@ export class DocSync {
   /** Keeps our document and saves it on top of the newer version. */
   reapply(): Promise<boolean> {
     const conflict = this.snapshot.conflict;
-    if (conflict === null) return Promise.resolve(false);
+    if (conflict === null || !isEditableState(conflict.current.state)) return Promise.resolve(false);
     this.saved = editableOf(conflict.current);
     this.set({
       status: 'pending',

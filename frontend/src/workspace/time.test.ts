@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clampTime, formatInterval, formatTime, frameAt, frameUrl, roundMs, stepFrame, timeOfFrame } from './time';
+import { clampMs, clampTime, formatInterval, formatTime, frameAt, frameUrl, roundMs, stepFrame, timeOfFrame } from './time';
 
 describe('frames', () => {
   it('gives the frame shown at a time, clamped to the video', () => {
@@ -64,5 +64,17 @@ describe('times', () => {
     expect(clampTime(-2, 60)).toBe(0);
     expect(clampTime(61, 60)).toBe(60);
     expect(clampTime(61, 0)).toBe(61);
+  });
+});
+
+describe('clampMs', () => {
+  it('rounds to ms inside [0, duration floored to ms]', () => {
+    expect(clampMs(-0.2, 10)).toBe(0);
+    expect(clampMs(3.21049, 10)).toBe(3.21);
+    expect(clampMs(12, 10)).toBe(10);
+    // Rounding up would land past the end.
+    expect(clampMs(10.0339, 10.0336)).toBe(10.033);
+    expect(clampMs(10.0334, 10.0336)).toBe(10.033);
+    expect(clampMs(7.5, 0)).toBe(7.5);
   });
 });

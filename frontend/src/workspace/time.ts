@@ -45,6 +45,16 @@ export function roundMs(t: number): number {
 }
 
 /**
+ * `t` as a stored time inside the video: rounded to milliseconds, never below 0 and never past
+ * the duration rounded down to a millisecond (so rounding can never step over the end).
+ * A non-positive or unknown duration bounds nothing above.
+ */
+export function clampMs(t: number, duration: number): number {
+  const low = roundMs(Math.max(0, Number.isFinite(t) ? t : 0));
+  return duration > 0 ? Math.min(low, Math.floor(duration * 1000) / 1000) : low;
+}
+
+/**
  * "mm:ss.mmm", or "hh:mm:ss.mmm" from one hour on. Negative times read as 0,
  * non-finite ones as "--:--.---".
  */

@@ -40,6 +40,9 @@ function setup(props: Partial<BoxCanvasProps> = {}) {
   const utils = render(<BoxCanvas {...all} />);
   const canvas = screen.getByTestId('box-canvas');
   const svg = canvas.querySelector('svg');
+  // The frame has arrived (drawing waits for it).
+  const img = canvas.querySelector('img');
+  if (img !== null) fireEvent.load(img);
   return { ...utils, ...handlers, canvas, svg: svg!, rerender: (p: Partial<BoxCanvasProps>) => utils.rerender(<BoxCanvas {...all} {...p} />) };
 }
 
@@ -330,5 +333,49 @@ describe('BoxCanvas keyboard', () => {
     const { svg, canvas } = setup();
     fireEvent.pointerDown(svg, at(200, 200));
     expect(document.activeElement).toBe(canvas);
+  });
+});
+
+describe('BoxCanvas stale frames', () => {
+  it('draws nothing until the new frame has loaded, and says it is loading', () => {
+    const { svg, canvas, rerender, onCreate } = setup();
+    expect(screen.queryByText('loading frame…')).toBeNull();
+    rerender({ imageUrl: '/frames/5/121.jpg' });
+    expect(screen.getByText('loading frame…')).toBeTruthy();
+    drag(svg, [400, 400], [600, 600]);
+    expect(onCreate).not.toHaveBeenCalled();
+    fireEvent.load(canvas.querySelector('img')!);
+    expect(screen.queryByText('loading frame…')).toBeNull();
+    drag(svg, [400, 400], [600, 600]);
+    expect(onCreate).toHaveBeenCalledOnce();
+  });
+
+  it('a new frame or disabling cancels a gesture in progress', () => {
+    const { svg, rerender, onCreate, onChange } = setup();
+    fireEvent.pointerDown(svg, at(400, 400));
+    fireEvent.pointerMove(svg, at(600, 600));
+    expect(screen.getByTestId('box-canvas-draft')).toBeTruthy();
+    rerender({ imageUrl: '/frames/5/121.jpg' });
+    fireEvent.load(svg.parentElement!.querySelector('img')!);
+    expect(screen.queryByTestId('box-canvas-draft')).toBeNull();
+    fireEvent.pointerUp(svg, at(600, 600));
+    expect(onCreate).not.toHaveBeenCalled();
+
+    fireEvent.pointerDown(svg, at(150, 150));
+    fireEvent.pointerMove(svg, at(250, 250));
+    rerender({ imageUrl: '/frames/5/121.jpg', disabled: true });
+    rerender({ imageUrl: '/frames/5/121.jpg', disabled: false });
+    fireEvent.pointerUp(svg, at(250, 250));
+    expect(onChange).not.toHaveBeenCalled();
+  });
+
+  it('losing the pointer capture cancels the gesture', () => {
+    const { svg, onCreate } = setup();
+    fireEvent.pointerDown(svg, at(400, 400));
+    fireEvent.pointerMove(svg, at(600, 600));
+    fireEvent.lostPointerCapture(svg, { pointerId: 1 });
+    expect(screen.queryByTestId('box-canvas-draft')).toBeNull();
+    fireEvent.pointerUp(svg, at(600, 600));
+    expect(onCreate).not.toHaveBeenCalled();
   });
 });

@@ -1,4 +1,5 @@
 import {
+  useEffect,
   useLayoutEffect,
   useRef,
   useState,
@@ -127,7 +128,7 @@ export function BoxCanvas({
   boxes,
   selectedKey,
   drawColor,
-  disabled = false,
+  disabled: disabledProp = false,
   onSelect,
   onCreate,
   onChange,
@@ -140,6 +141,10 @@ export function BoxCanvas({
   const [gesture, setGestureState] = useState<Gesture | null>(null);
   const [hover, setHover] = useState<Handle | null>(null);
   const [failedUrl, setFailedUrl] = useState<string | null>(null);
+  /** The frame the <img> shows now: until it is `imageUrl`, the picture is stale and nothing is drawn on it. */
+  const [loadedUrl, setLoadedUrl] = useState<string | null>(null);
+  const loading = imageUrl !== null && loadedUrl !== imageUrl;
+  const disabled = disabledProp || loading;
   const perDisplayPixel = useFramePixelsPerDisplayPixel(svgRef, frameWidth, imageUrl);
 
   const setGesture = (next: Gesture | null) => {
@@ -165,6 +170,18 @@ export function BoxCanvas({
       setGesture(null);
     }
   };
+
+  // A new frame, or drawing turned off: a gesture begun before must not land on it.
+  useEffect(
+    () => () => {
+      const current = gestureRef.current;
+      if (current === null) return;
+      gestureRef.current = null;
+      release(current.pointerId);
+      setGestureState(null);
+    },
+    [imageUrl, disabled],
+  );
 
   const wrapperStyle: CSSProperties = {
     position: 'relative',
@@ -316,6 +333,14 @@ export function BoxCanvas({
     }
   };
 
+  const onLostPointerCapture = (event: ReactPointerEvent<SVGSVGElement>) => {
+    const current = gestureRef.current;
+    if (current !== null && samePointer(current, event)) {
+      // Capture taken away (the browser, another element): the gesture ends without a change.
+      setGesture(null);
+    }
+  };
+
   const onKeyDown = (event: ReactKeyboardEvent<HTMLDivElement>) => {
     const command = canvasCommandForKey(event);
     if (command === null) {
@@ -382,9 +407,19 @@ export function BoxCanvas({
         src={imageUrl}
         alt=""
         draggable={false}
+        onLoad={() => setLoadedUrl(imageUrl)}
         onError={() => setFailedUrl(imageUrl)}
         style={{ display: 'block', width: '100%', height: '100%' }}
       />
+      {loading && !failed && (
+        <p
+          className="box-canvas-loading"
+          role="status"
+          style={{ position: 'absolute', top: 4, left: 4, margin: 0, padding: '1px 6px', fontSize: 12, background: 'rgba(0, 0, 0, 0.6)', color: '#fff', pointerEvents: 'none' }}
+        >
+          loading frame…
+        </p>
+      )}
       {failed && (
         <p className="box-canvas-error" role="alert">
           The frame could not be loaded
@@ -401,6 +436,7 @@ export function BoxCanvas({
         onPointerMove={onPointerMove}
         onPointerUp={onPointerUp}
         onPointerCancel={onPointerCancel}
+        onLostPointerCapture={onLostPointerCapture}
         onPointerLeave={() => setHover(null)}
       >
         {shown.map((b) => {
