@@ -19,6 +19,18 @@ from annotation.permissions import Capability
 from annotation.selectors import projects_for
 
 
+PROJECT_PATHS = {
+    Project: "pk__in",
+    Video: "project__in",
+    CandidateQuestion: "video__project__in",
+    Question: "video__project__in",
+    Event: "video__project__in",
+    QAPair: "video__project__in",
+    AVObject: "event__video__project__in",
+    ReviewItem: "project__in",
+}
+
+
 class ProjectScopedAdmin(admin.ModelAdmin):
     """Limits every list, form and foreign-key choice to the projects the staff user manages."""
 
@@ -34,8 +46,10 @@ class ProjectScopedAdmin(admin.ModelAdmin):
         return queryset.filter(**{f"{self.project_field}__in": self.managed_projects(request)})
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "project" and not request.user.is_superuser:
-            kwargs["queryset"] = self.managed_projects(request)
+        path = PROJECT_PATHS.get(db_field.related_model)
+        if path is not None and not request.user.is_superuser:
+            # Every choice that belongs to a project is limited to the projects this manager manages.
+            kwargs["queryset"] = db_field.related_model.objects.filter(**{path: self.managed_projects(request)})
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 

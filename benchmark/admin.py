@@ -1,7 +1,9 @@
 from django.contrib import admin
 
-from annotation.admin import ProjectScopedAdmin
+from annotation.admin import PROJECT_PATHS, ProjectScopedAdmin
 from benchmark.models import Release, Submission
+
+PROJECT_PATHS[Release] = "project__in"
 
 
 @admin.register(Release)

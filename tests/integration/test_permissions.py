@@ -283,3 +283,17 @@ def test_only_managers_start_stage1(world, client, role, allowed, monkeypatch):
     response = client.post(reverse("stage1", args=[world["project"].pk]))
     assert response.status_code == (302 if allowed else 403)
     assert Job.objects.filter(kind="llm.propose_questions").exists() is False  # the video is not ready: skipped
+
+
+def test_admin_choices_hold_only_the_managers_projects(world, client):
+    from annotation.demo import managers_group
+
+    team = world["team"]
+    foreign = Video.objects.create(project=team.other_project, title="video of beta")
+    team.manager.is_staff = True
+    team.manager.save()
+    team.manager.groups.add(managers_group())
+    client.force_login(team.manager)
+    form = client.get(reverse("admin:annotation_question_change", args=[world["question"].pk])).content.decode()
+    assert world["video"].title in form and "video of beta" not in form
+    assert f'value="{foreign.pk}"' not in form.split('name="video"')[1].split("</select>")[0]
