@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from annotation import selectors
-from annotation.models import CandidateQuestion, Project, Question, QuestionState, Role, Video
+from annotation.models import CandidateQuestion, Membership, Project, Question, QuestionState, Role, Video
 from annotation.permissions import Capability
 from annotation.serializers import CandidateQuestionSerializer, VideoSerializer
 
@@ -28,8 +28,9 @@ def project_for_page(request, pk: int, capability: Capability = Capability.VIEW)
 
 @login_required
 def home(request):
-    projects = selectors.projects_for(user=request.user).prefetch_related("memberships")
-    rows = [(project, selectors.role_of(user=request.user, project=project)) for project in projects]
+    projects = selectors.projects_for(user=request.user)
+    roles = dict(Membership.objects.filter(user=request.user).values_list("project_id", "role"))
+    rows = [(project, roles.get(project.pk, Role.MANAGER if request.user.is_superuser else None)) for project in projects]
     return render(request, "annotation/home.html", {"rows": rows})
 
 

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
 
 from annotation import selectors
 from annotation.permissions import Capability
@@ -112,7 +113,7 @@ def release_zip(request, pk: int):
         raise Http404("the release is not exported yet")
     name = f"{release.project.name}-{release.format}-{release.version}"
     response = StreamingHttpResponse(zip_folder(release_dir(release), prefix=name), content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="{name}.zip"'
+    response["Content-Disposition"] = content_disposition_header(True, f"{name}.zip")
     return response
 
 

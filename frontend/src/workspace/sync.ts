@@ -159,7 +159,9 @@ export class DocSync {
     }
     this.clearRetry();
     this.set({ status: 'saving' });
-    const run = this.deps.save(this.snapshot.baseVersion, doc, options).then((result) => {
+    const request =
+      options === undefined ? this.deps.save(this.snapshot.baseVersion, doc) : this.deps.save(this.snapshot.baseVersion, doc, options);
+    const run = request.then((result) => {
       this.inFlight = null;
       return this.handle(result, doc);
     });
