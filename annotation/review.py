@@ -50,7 +50,7 @@ ARBITRATION_DECISIONS = ("keep", "send_back", "reject")
 def decide_arbitration(*, item: ReviewItem, user, decision: str, comment: str = "") -> ReviewItem:
     """keep: the (fixed) clues match the count, the question enters the pool; send_back: back to its annotator
     with the comment; reject: out, with the comment as the reason."""
-    from annotation.workspace import clue_count, doc_of
+    from annotation.workspace import clue_count, doc_of, final_interval
 
     if decision not in ARBITRATION_DECISIONS:
         raise ReviewError(f"decide one of {', '.join(ARBITRATION_DECISIONS)}")
@@ -72,9 +72,7 @@ def decide_arbitration(*, item: ReviewItem, user, decision: str, comment: str = 
             if count != question.drafted_answer:
                 raise ReviewError(f"{count} clue(s) for a count of {question.drafted_answer}: fix the count or the "
                                   "clues first")
-            starts = [question.ref_start] + [c.start if c.start is not None else c.timestamp for c in clues]
-            ends = [question.ref_end] + [c.end if c.end is not None else c.timestamp for c in clues]
-            question.final_start, question.final_end = min(starts), max(ends)
+            question.final_start, question.final_end = final_interval(question, clues)
             question.state = QuestionState.POOLED
         elif decision == "send_back":
             question.state = QuestionState.ANSWERED

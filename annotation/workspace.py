@@ -180,6 +180,16 @@ def restore(*, question: Question, entry, user) -> Question:
     return Question.objects.get(pk=question.pk)
 
 
+def final_interval(question: Question, clues: list[Clue]) -> tuple[float, float]:
+    """The union of the drafted reference interval and the span of the clues (a box counts at its time)."""
+    starts = [question.ref_start] + [c.start if c.start is not None else c.timestamp for c in clues]
+    ends = [question.ref_end] + [c.end if c.end is not None else c.timestamp for c in clues]
+    start, end = min(starts), max(ends)
+    if end <= start:
+        end = start + (1 / question.video.fps if question.video.fps else 0.001)
+    return start, end
+
+
 def clue_count(question: Question, clues: list[Clue]) -> int:
     if question.category == Category.ATTRIBUTE:
         return len({c.cluster for c in clues})
@@ -201,11 +211,7 @@ def submit(*, question: Question, expected_version: int, user) -> tuple[Question
         clues = list(current.clues.all())
         count = clue_count(current, clues)
         if count == current.drafted_answer:
-            starts = [current.ref_start] + [c.start if c.start is not None else c.timestamp for c in clues]
-            ends = [current.ref_end] + [c.end if c.end is not None else c.timestamp for c in clues]
-            current.final_start, current.final_end = min(starts), max(ends)
-            if current.final_end <= current.final_start:
-                current.final_end = current.final_start + (1 / current.video.fps if current.video.fps else 0.001)
+            current.final_start, current.final_end = final_interval(current, clues)
             current.state = QuestionState.POOLED
             outcome = "pooled"
             message = f"In the pool; final interval {current.final_start:.2f}-{current.final_end:.2f} s."
