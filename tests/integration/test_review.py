@@ -117,3 +117,26 @@ def test_concurrent_reviewers_never_get_the_same_item(team, video, django_user_m
         t.join()
     assert not errors
     assert len(taken) == 30 and len(set(taken)) == 30
+
+
+def test_the_reviewer_holding_an_item_fixes_its_clues_through_the_workspace(team, video):
+    from rest_framework.test import APIClient
+
+    from annotation import workspace
+
+    item = arbitration_item(team, video, clues=2, count=3)
+    client = APIClient()
+    client.force_authenticate(team.reviewer)
+    url = f"/api/v1/question-docs/{item.question_id}/"
+    assert client.get(url).data["editable"] is False  # not claimed yet
+    review.claim_next(project=team.project, queue="arbitration", user=team.reviewer)
+    doc = client.get(url).data
+    assert doc["editable"] is True and doc["state"] == "arbitration"
+    for count in (4, 2):  # two saves in a row: the question stays in arbitration and editable for its reviewer
+        saved = client.put(url, {**doc, "drafted_answer": count}, format="json")
+        assert saved.status_code == 200, saved.content
+        assert saved.data["state"] == "arbitration" and saved.data["editable"] is True
+        doc = saved.data
+    assert workspace.editable_by(Question.objects.get(pk=item.question_id), team.annotator) is False
+    review.decide_arbitration(item=item, user=team.reviewer, decision="keep")
+    assert Question.objects.get(pk=item.question_id).state == "pooled"

@@ -35,7 +35,7 @@ import { History } from './history';
 import { commandForKey, isTypingTarget, SHORTCUT_HELP, type Command } from './keyboard';
 import { clearLocal, loadLocal, recoveryFor, saveLocal } from './persistence';
 import { Player, useMediaClock } from './Player';
-import { DocSync, isEditableState, type SaveStatus, type SyncSnapshot } from './sync';
+import { DocSync, isEditable, type SaveStatus, type SyncSnapshot } from './sync';
 import { clampMs, clampTime, formatInterval, formatTime, frameAt, frameUrl, stepFrame, timeOfFrame } from './time';
 import { Timeline, type TimelineHandle, type TimelineRegion } from './timeline/Timeline';
 import type { QuestionDoc, SubmitResult, WorkspaceData } from './types';
@@ -93,7 +93,7 @@ function startSession(data: WorkspaceData, fetchRef: { current: typeof fetch }):
   const server = editableOf(question);
   // A journal is recovered only into a question that can still be edited; otherwise the server's
   // document is shown and the journal is left alone.
-  const canRecover = canAnnotate && isEditableState(question.state);
+  const canRecover = canAnnotate && isEditable(question);
   const recovery = canRecover
     ? recoveryFor(loadLocal(question.id), question, (d) => sameDoc(d, server))
     : ({ kind: 'none' } as const);

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { SaveResult } from './api';
 import { editableOf, type EditableDoc } from './doc';
 import { makeQuestion } from './fixtures';
-import { DocSync } from './sync';
+import { DocSync, isEditable } from './sync';
 import type { QuestionDoc } from './types';
 
 beforeEach(() => {
@@ -157,5 +157,14 @@ describe('DocSync', () => {
     expect(pooled.save).not.toHaveBeenCalled();
     expect(pooled.journal.save).not.toHaveBeenCalled();
     expect(await pooled.sync.flush()).toBe(false);
+  });
+});
+
+describe('isEditable', () => {
+  it('takes the server word over the state', () => {
+    expect(isEditable({ state: 'arbitration', editable: true })).toBe(true);
+    expect(isEditable({ state: 'answered', editable: false })).toBe(false);
+    expect(isEditable({ state: 'draft' })).toBe(true);
+    expect(isEditable({ state: 'pooled' })).toBe(false);
   });
 });

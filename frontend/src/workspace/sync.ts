@@ -40,6 +40,10 @@ const EDITABLE_STATES: readonly QuestionStateName[] = ['draft', 'answered'];
 /** The annotator may still change a question in this state. */
 export const isEditableState = (state: QuestionStateName): boolean => EDITABLE_STATES.includes(state);
 
+/** The server's word when it gives one, else the question's state. */
+export const isEditable = (doc: { state: QuestionStateName; editable?: boolean }): boolean =>
+  doc.editable ?? isEditableState(doc.state);
+
 /**
  * Keeps the server's copy of the document up to date: a debounced PUT of the
  * whole document after each change, one request at a time, the journal
@@ -74,13 +78,13 @@ export class DocSync {
   getSnapshot = (): SyncSnapshot => this.snapshot;
 
   get editable(): boolean {
-    return this.deps.canAnnotate && isEditableState(this.snapshot.server.state) && !this.locked;
+    return this.deps.canAnnotate && isEditable(this.snapshot.server) && !this.locked;
   }
 
   /** A 409 told that the question left the editable states (submitted, under review): nothing more can be saved. */
   get locked(): boolean {
     const conflict = this.snapshot.conflict;
-    return conflict !== null && !isEditableState(conflict.current.state);
+    return conflict !== null && !isEditable(conflict.current);
   }
 
   /** The document differs from the server's copy. */
@@ -239,7 +243,7 @@ export class DocSync {
   /** Keeps our document and saves it on top of the newer version. */
   reapply(): Promise<boolean> {
     const conflict = this.snapshot.conflict;
-    if (conflict === null || !isEditableState(conflict.current.state)) return Promise.resolve(false);
+    if (conflict === null || !isEditable(conflict.current)) return Promise.resolve(false);
     this.saved = editableOf(conflict.current);
     this.set({
       status: 'pending',

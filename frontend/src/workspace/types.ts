@@ -45,6 +45,8 @@ export interface QuestionDoc {
   clues: Clue[];
   state: QuestionStateName;
   version: number;
+  /** Whether this user may edit it now (the server decides: e.g. a reviewer fixing an arbitration item). */
+  editable?: boolean;
 }
 
 export interface ThumbnailsIndex {
