@@ -136,6 +136,11 @@ class Video(models.Model):
     error = models.TextField(blank=True)
     # Known facts about the content, e.g. the truth of a synthetic demo video.
     meta = models.JSONField(default=dict, blank=True)
+    # R-AVST filtering (pipeline.avst.filtering): the duration group, and the rule that removed the video
+    # (empty while it is kept) with the reason in words.
+    filter_group = models.CharField(max_length=16, blank=True)
+    filter_rule = models.CharField(max_length=32, blank=True)
+    filter_reason = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -228,6 +233,9 @@ class QuestionState(models.TextChoices):
     ARBITRATION = "arbitration", "In arbitration"
     POOLED = "pooled", "In the candidate pool"
     REJECTED = "rejected", "Rejected"
+    # A blind second clue pass of another question by a different annotator (double annotation); never pooled
+    # or released, compared with the first pass for agreement.
+    SECOND_PASS = "second_pass", "Second pass (double annotation)"
 
 
 class Question(models.Model):
@@ -259,12 +267,20 @@ class Question(models.Model):
         django_settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     claimed_at = models.DateTimeField(null=True, blank=True)
+    second_pass_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="second_passes"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["video", "id"]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(state=QuestionState.SECOND_PASS, second_pass_of__isnull=False)
+                | (~Q(state=QuestionState.SECOND_PASS) & Q(second_pass_of__isnull=True)),
+                name="question_second_pass_has_first",
+            ),
             models.CheckConstraint(condition=~Q(text=""), name="question_text_not_empty"),
             models.CheckConstraint(condition=Q(category__in=Category.values), name="question_category_valid"),
             models.CheckConstraint(condition=Q(modality__in=Modality.values), name="question_modality_valid"),
@@ -274,11 +290,14 @@ class Question(models.Model):
                 condition=_interval_ok("final_start", "final_end"), name="question_final_interval_ok"
             ),
             models.CheckConstraint(condition=Q(version__gte=1), name="question_version_pos"),
+            # A blind second pass starts with the first pass's reference interval and no count of its own.
             models.CheckConstraint(
                 condition=Q(state__in=[QuestionState.DRAFT, QuestionState.REJECTED])
+                | Q(state=QuestionState.SECOND_PASS, ref_start__isnull=False)
                 | (Q(drafted_answer__isnull=False) & Q(ref_start__isnull=False)),
                 name="question_answered_has_draft",
             ),
+            models.UniqueConstraint(fields=["second_pass_of"], name="question_one_second_pass"),
             models.CheckConstraint(
                 condition=~Q(state=QuestionState.POOLED) | Q(final_start__isnull=False),
                 name="question_pooled_has_final_interval",
@@ -346,6 +365,20 @@ class Event(models.Model):
     label = models.CharField(max_length=255, blank=True)
     start = models.FloatField()
     end = models.FloatField()
+    # The audibility analysis that proposed its objects (set even when the caption names none).
+    audibility_call = models.ForeignKey(
+        "pipeline.LLMCall", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # When Grounded-SAM2 last proposed boxes for it, and with what.
+    detected_at = models.DateTimeField(null=True, blank=True)
+    detect_model = models.CharField(max_length=200, blank=True)
+    # A reviewer's accept makes its objects and boxes the truth that QA generation uses.
+    state = models.CharField(max_length=16, choices=Decision.choices, default=Decision.PROPOSED)
+    version = models.PositiveIntegerField(default=1)
+    reviewed_by = models.ForeignKey(
+        django_settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -353,6 +386,8 @@ class Event(models.Model):
         constraints = [
             models.CheckConstraint(condition=_interval_ok("start", "end", nullable=False), name="event_interval_ok"),
             models.CheckConstraint(condition=Q(number__gte=1), name="event_number_pos"),
+            models.CheckConstraint(condition=Q(state__in=Decision.values), name="event_state_valid"),
+            models.CheckConstraint(condition=Q(version__gte=1), name="event_version_pos"),
         ]
 
     def __str__(self) -> str:
@@ -500,6 +535,8 @@ class ReviewItem(models.Model):
         Question, null=True, blank=True, on_delete=models.CASCADE, related_name="review_items"
     )
     qa_pair = models.ForeignKey(QAPair, null=True, blank=True, on_delete=models.CASCADE, related_name="review_items")
+    # R-AVST: an accepted event whose objects and boxes are sampled for audit.
+    event = models.ForeignKey(Event, null=True, blank=True, on_delete=models.CASCADE, related_name="review_items")
     state = models.CharField(max_length=16, choices=ReviewState.choices, default=ReviewState.OPEN)
     claimed_by = models.ForeignKey(
         django_settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -511,6 +548,8 @@ class ReviewItem(models.Model):
         django_settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+    # What the item measured: e.g. the agreement of a double annotation pair.
+    result = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -520,8 +559,9 @@ class ReviewItem(models.Model):
             models.CheckConstraint(condition=Q(queue__in=ReviewQueue.values), name="reviewitem_queue_valid"),
             models.CheckConstraint(condition=Q(state__in=ReviewState.values), name="reviewitem_state_valid"),
             models.CheckConstraint(
-                condition=Q(question__isnull=False, qa_pair__isnull=True)
-                | Q(question__isnull=True, qa_pair__isnull=False),
+                condition=Q(question__isnull=False, qa_pair__isnull=True, event__isnull=True)
+                | Q(question__isnull=True, qa_pair__isnull=False, event__isnull=True)
+                | Q(question__isnull=True, qa_pair__isnull=True, event__isnull=False),
                 name="reviewitem_one_subject",
             ),
             models.CheckConstraint(
@@ -556,5 +596,43 @@ class AuditEntry(models.Model):
             models.CheckConstraint(condition=~Q(action=""), name="audit_action_named"),
             models.CheckConstraint(
                 condition=Q(before__isnull=False) | Q(after__isnull=False), name="audit_records_a_state"
+            ),
+        ]
+
+
+class Comment(models.Model):
+    """A reviewer's (or anyone's) note on a question or an R-AVST event, anchored to a time or a frame,
+    shown to the annotator in the workspace."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="comments")
+    question = models.ForeignKey(Question, null=True, blank=True, on_delete=models.CASCADE, related_name="comments")
+    event = models.ForeignKey(Event, null=True, blank=True, on_delete=models.CASCADE, related_name="comments")
+    review_item = models.ForeignKey(
+        ReviewItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="comments"
+    )
+    author = models.ForeignKey(
+        django_settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    text = models.TextField()
+    # Seconds on the proxy's timeline, and/or the proxy frame the comment points at.
+    time = models.FloatField(null=True, blank=True)
+    frame_index = models.PositiveIntegerField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        django_settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(text=""), name="comment_text_not_empty"),
+            models.CheckConstraint(
+                condition=Q(question__isnull=False, event__isnull=True) | Q(question__isnull=True, event__isnull=False),
+                name="comment_one_subject",
+            ),
+            models.CheckConstraint(condition=Q(time__isnull=True) | Q(time__gte=0), name="comment_time_nonneg"),
+            models.CheckConstraint(
+                condition=Q(resolved_at__isnull=True) | Q(resolved_by__isnull=False), name="comment_resolved_by_someone"
             ),
         ]

@@ -196,10 +196,13 @@ def _copy_hashing(source, destination: Path) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
-def ingest_video(*, project: Project, source, filename: str, title: str = "", dispatch: bool = True) -> Ingested:
+def ingest_video(*, project: Project, source, filename: str, title: str = "", dispatch: bool = True,
+                 into: Video | None = None, process: bool = True) -> Ingested:
     """Store a video file in the project (deduplicated by sha256) and queue its processing on the media queue.
 
     `source` is an open binary stream (an upload or a file on the server's disk); it is copied in chunks.
+    `into`: a metadata-only row of the project (an imported video id) that gets the file, instead of a new row.
+    `process` False stores the file without queueing its processing (e.g. a video that filtering removed).
     """
     from django.conf import settings
 
@@ -215,19 +218,27 @@ def ingest_video(*, project: Project, source, filename: str, title: str = "", di
     relative = Path("videos") / "original" / str(project.pk) / f"{sha}{suffix}"
     final = Path(settings.MEDIA_ROOT) / relative
     os.replace(incoming, final)
+    job = None
     try:
         with transaction.atomic():
-            video = Video.objects.create(
-                project=project,
-                title=(title or Path(filename).stem)[:255],
-                file=str(relative),
-                sha256=sha,
-                size_bytes=size,
-                status=VideoStatus.UPLOADED,
-            )
-            job = enqueue_job(
-                kind=PROCESS_VIDEO, project=project, target=video, params={"video_id": video.pk}, dispatch=dispatch
-            )
+            if into is not None:
+                video = Video.objects.select_for_update().get(pk=into.pk, project=project)
+                video.file, video.sha256, video.size_bytes = str(relative), sha, size
+                video.status = VideoStatus.UPLOADED if process else VideoStatus.METADATA
+                video.save(update_fields=["file", "sha256", "size_bytes", "status", "updated_at"])
+            else:
+                video = Video.objects.create(
+                    project=project,
+                    title=(title or Path(filename).stem)[:255],
+                    file=str(relative),
+                    sha256=sha,
+                    size_bytes=size,
+                    status=VideoStatus.UPLOADED if process else VideoStatus.METADATA,
+                )
+            if process:
+                job = enqueue_job(
+                    kind=PROCESS_VIDEO, project=project, target=video, params={"video_id": video.pk}, dispatch=dispatch
+                )
     except IntegrityError:
         # The same content arrived concurrently: keep the other row and its file (same name, same bytes).
         existing = Video.objects.filter(project=project, sha256=sha).first()

@@ -132,7 +132,8 @@ def import_ravst(*, project_name: str, path: Path) -> ImportReport:
         for v in videos:
             for e in v.events:
                 start, end = _event_span(e, v.duration)
-                event_rows.append(Event(video=rows[v.video_name], number=e.event_num, start=start, end=end))
+                event_rows.append(Event(video=rows[v.video_name], number=e.event_num, start=start, end=end,
+                                        state=Decision.ACCEPTED))
         event_rows = Event.objects.bulk_create(event_rows)
         pairs, objects, boxes_for = [], [], []
         position = 0

@@ -233,6 +233,20 @@ CLUEBENCH_LLM_PRICES = json.loads(os.environ.get("CLUEBENCH_LLM_PRICES", "null")
     "gemini-2.5-flash": {"input_per_million": 0.30, "output_per_million": 2.50},
 }
 
+# --- R-AVST box proposals (Grounded-SAM2 on the gpu queue) ------------------------------------------------------
+# Local folders holding the two models (e.g. IDEA-Research/grounding-dino-tiny and facebook/sam2.1-hiera-tiny,
+# downloaded once at deploy time with `huggingface-cli download ... --local-dir`); nothing loads from a hub at run time.
+CLUEBENCH_DETECT_DINO_PATH = os.environ.get("CLUEBENCH_DETECT_DINO_PATH", str(VAR_DIR / "models" / "grounding-dino-tiny"))
+CLUEBENCH_DETECT_SAM2_PATH = os.environ.get("CLUEBENCH_DETECT_SAM2_PATH", str(VAR_DIR / "models" / "sam2.1-hiera-tiny"))
+CLUEBENCH_DETECT_BOX_THRESHOLD = float(os.environ.get("CLUEBENCH_DETECT_BOX_THRESHOLD", "0.4"))
+CLUEBENCH_DETECT_TEXT_THRESHOLD = float(os.environ.get("CLUEBENCH_DETECT_TEXT_THRESHOLD", "0.3"))
+# Frames (one per second) held on the GPU at once; a long event is processed window by window.
+CLUEBENCH_DETECT_WINDOW = int(os.environ.get("CLUEBENCH_DETECT_WINDOW", "16"))
+# "cuda", "cuda:1", "cpu"; empty picks cuda when torch sees a GPU.
+CLUEBENCH_DETECT_DEVICE = os.environ.get("CLUEBENCH_DETECT_DEVICE", "")
+# Seconds one event's detection may take before the worker gives up on it (soft limit; hard limit +60 s).
+CLUEBENCH_DETECT_TIME_LIMIT = int(os.environ.get("CLUEBENCH_DETECT_TIME_LIMIT", "900"))
+
 # Minutes after which a question or review item someone took but left returns to the others.
 CLUEBENCH_CLAIM_MINUTES = int(os.environ.get("CLUEBENCH_CLAIM_MINUTES", "30"))
 

@@ -6,6 +6,7 @@ from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from annotation import api as annotation_api
+from annotation import avst_api, avst_views
 from annotation import media_views
 from annotation import views as annotation_views
 from benchmark import api as benchmark_api
@@ -21,6 +22,8 @@ router.register("candidates", annotation_api.CandidateQuestionViewSet, basename=
 router.register("questions", annotation_api.QuestionViewSet, basename="question")
 router.register("question-docs", annotation_api.QuestionDocViewSet, basename="questiondoc")
 router.register("review-items", annotation_api.ReviewItemViewSet, basename="reviewitem")
+router.register("event-docs", avst_api.EventDocViewSet, basename="eventdoc")
+router.register("comments", annotation_api.CommentViewSet, basename="comment")
 router.register("jobs", pipeline_api.JobViewSet, basename="job")
 router.register("llm-calls", pipeline_api.LLMCallViewSet, basename="llmcall")
 router.register("releases", benchmark_api.ReleaseViewSet, basename="release")
@@ -37,9 +40,17 @@ urlpatterns = [
     path("questions/<int:pk>/history/", annotation_views.question_history, name="question-history"),
     path("projects/<int:pk>/review/", annotation_views.review_queues, name="review-queues"),
     path("review/<int:pk>/", annotation_views.review_item, name="review-item"),
+    path("projects/<int:pk>/quality/", annotation_views.quality_page, name="quality"),
+    path("projects/<int:pk>/quality/me/", annotation_views.my_quality_page, name="quality-me"),
+    path("projects/<int:pk>/funnel/", annotation_views.funnel_page, name="funnel"),
     path("projects/<int:pk>/workspace/next/", annotation_views.workspace_next, name="workspace-next"),
     path("videos/<int:pk>/stage1/", annotation_views.stage1_video, name="stage1-video"),
     path("projects/<int:pk>/llm/", annotation_views.llm_spend, name="llm-spend"),
+    path("projects/<int:pk>/avst/", avst_views.avst_overview, name="avst-overview"),
+    path("projects/<int:pk>/avst/filtering/", avst_views.avst_filtering, name="avst-filtering"),
+    path("avst/videos/<int:pk>/", avst_views.avst_video, name="avst-video"),
+    path("events/<int:pk>/review/", avst_views.event_review, name="event-review"),
+    path("events/<int:pk>/history/", avst_views.event_history, name="event-history"),
     path("projects/<int:pk>/releases/", benchmark_views.project_releases, name="project-releases"),
     path("releases/<int:pk>/", benchmark_views.release_detail, name="release"),
     path("releases/<int:pk>/download.zip", benchmark_views.release_zip, name="release-zip"),

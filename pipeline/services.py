@@ -1,6 +1,7 @@
 """Writes for the pipeline app: starting and retrying jobs."""
 
 import uuid
+from collections.abc import Callable
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
@@ -71,13 +72,33 @@ def retry_job(*, job: Job) -> Job:
 
 
 PROPOSE_QUESTIONS = "llm.propose_questions"
+ANALYSE_AUDIBILITY = "llm.analyse_audibility"
+DETECT_BOXES = "gpu.detect_boxes"
 
 
-@transaction.atomic
-def start_stage1(*, project: Project, video_ids: list[int] | None = None, dispatch: bool = True) -> tuple[list[Job], list[str]]:
-    """Queue stage 1 for the project's ready videos (or the chosen ones): one job per video, none for a video that
-    already has one queued or running. Returns the jobs and, per skipped video, why."""
-    from annotation.models import Video, VideoStatus
+def _start_per_video(*, kind: str, stage: str, project: Project, videos, dispatch: bool, ready: Callable) -> tuple[list[Job], list[str]]:
+    """One job of `kind` per video, none for a video that already has one queued or running, none for a video that
+    `ready(video)` says (with a reason) is not ready. Returns the jobs and, per skipped video, why."""
+    jobs, skipped = [], []
+    for video in videos:
+        # Locked so that two requests starting the stage at once cannot both queue a job for the same video.
+        type(video).objects.select_for_update().filter(pk=video.pk).first()
+        reason = ready(video)
+        if reason:
+            skipped.append(f"video {video.pk} ({video.title}): {reason}")
+            continue
+        busy = Job.objects.filter(
+            kind=kind, target_id=video.pk, state__in=[JobState.QUEUED, JobState.RUNNING, JobState.RETRYING]
+        ).exists()
+        if busy:
+            skipped.append(f"video {video.pk} ({video.title}): {stage} is already queued or running")
+            continue
+        jobs.append(enqueue_job(kind=kind, project=project, target=video, params={"video_id": video.pk}, dispatch=dispatch))
+    return jobs, skipped
+
+
+def _chosen_videos(project: Project, video_ids: list[int] | None):
+    from annotation.models import Video
 
     videos = Video.objects.filter(project=project).order_by("id")
     if video_ids:
@@ -85,20 +106,51 @@ def start_stage1(*, project: Project, video_ids: list[int] | None = None, dispat
         missing = set(video_ids) - set(videos.values_list("pk", flat=True))
         if missing:
             raise JobError(f"no such video in {project.name}: {', '.join(map(str, sorted(missing)))}")
-    jobs, skipped = [], []
-    for video in videos:
-        # Locked so that two requests starting stage 1 at once cannot both queue a job for the same video.
-        Video.objects.select_for_update().filter(pk=video.pk).first()
+    return videos
+
+
+@transaction.atomic
+def start_stage1(*, project: Project, video_ids: list[int] | None = None, dispatch: bool = True) -> tuple[list[Job], list[str]]:
+    """Queue stage 1 for the project's ready videos (or the chosen ones): one job per video."""
+    from annotation.models import VideoStatus
+
+    def ready(video):
         if video.status != VideoStatus.READY:
-            skipped.append(f"video {video.pk} ({video.title}): not processed yet ({video.get_status_display().lower()})")
-            continue
-        busy = Job.objects.filter(
-            kind=PROPOSE_QUESTIONS, target_id=video.pk, state__in=[JobState.QUEUED, JobState.RUNNING, JobState.RETRYING]
-        ).exists()
-        if busy:
-            skipped.append(f"video {video.pk} ({video.title}): stage 1 is already queued or running")
-            continue
-        jobs.append(
-            enqueue_job(kind=PROPOSE_QUESTIONS, project=project, target=video, params={"video_id": video.pk}, dispatch=dispatch)
-        )
-    return jobs, skipped
+            return f"not processed yet ({video.get_status_display().lower()})"
+        return ""
+
+    return _start_per_video(kind=PROPOSE_QUESTIONS, stage="stage 1", project=project,
+                            videos=_chosen_videos(project, video_ids), dispatch=dispatch, ready=ready)
+
+
+@transaction.atomic
+def start_audibility(*, project: Project, video_ids: list[int] | None = None, dispatch: bool = True) -> tuple[list[Job], list[str]]:
+    """Queue the R-AVST audibility analysis (LLM, captions only) for the videos kept by filtering."""
+
+    def ready(video):
+        if video.filter_rule:
+            return f"removed by filtering ({video.filter_reason})"
+        if not video.events.exists():
+            return "no events"
+        return ""
+
+    return _start_per_video(kind=ANALYSE_AUDIBILITY, stage="the audibility analysis", project=project,
+                            videos=_chosen_videos(project, video_ids), dispatch=dispatch, ready=ready)
+
+
+@transaction.atomic
+def start_detection(*, project: Project, video_ids: list[int] | None = None, dispatch: bool = True) -> tuple[list[Job], list[str]]:
+    """Queue Grounded-SAM2 box proposals (gpu queue) for kept, processed videos whose events have objects."""
+    from annotation.models import AVObject, Decision, VideoStatus
+
+    def ready(video):
+        if video.filter_rule:
+            return f"removed by filtering ({video.filter_reason})"
+        if video.status != VideoStatus.READY:
+            return f"not processed yet ({video.get_status_display().lower()})"
+        if not AVObject.objects.filter(event__video=video).exclude(state=Decision.REJECTED).exists():
+            return "no objects to box yet (run the audibility analysis first)"
+        return ""
+
+    return _start_per_video(kind=DETECT_BOXES, stage="box detection", project=project,
+                            videos=_chosen_videos(project, video_ids), dispatch=dispatch, ready=ready)

@@ -62,12 +62,13 @@ def _media(video: Video, *, native_video: bool, frames: bool) -> MediaInput:
     )
 
 
-def _log(video: Video, provider, key: str, attempt) -> LLMCall:
+def log_call(project, provider, key: str, attempt, *, prompt_id: str) -> LLMCall:
+    """One attempt as an LLMCall row (what was asked and answered, tokens, cost; never the key)."""
     return LLMCall.objects.create(
-        project=video.project,
+        project=project,
         provider=provider.name,
         model=provider.model,
-        prompt_version=load_prompt(*PROMPT).id,
+        prompt_version=prompt_id,
         input_hash=key,
         request=attempt.request_log,
         response={**attempt.response_log, "text": attempt.text} if attempt.text or attempt.response_log else None,
@@ -121,7 +122,7 @@ def propose_questions(*, video: Video, provider=None, sleep=time.sleep) -> Stage
                 max_retries=settings.CLUEBENCH_LLM_MAX_RETRIES, base_delay=settings.CLUEBENCH_LLM_RETRY_BASE_DELAY,
                 sleep=sleep,
             ),
-            on_attempt=lambda attempt: logged.append(_log(video, provider, key, attempt)),
+            on_attempt=lambda attempt: logged.append(log_call(video.project, provider, key, attempt, prompt_id=prompt.id)),
         )
         calls = len(logged)
         if not outcome.ok:

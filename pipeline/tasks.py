@@ -165,3 +165,37 @@ def propose_questions(job, progress, *, video_id: int):
     report = propose(video=video)
     progress(1, 1)
     return {"created": report.created, "duplicates": report.duplicates, "cached": report.cached}
+
+
+@job_task(kind="llm.analyse_audibility", label="R-AVST: objects and audibility of event captions (LLM)", queue="llm")
+def analyse_audibility(job, progress, *, video_id: int):
+    """List each event caption's objects as visible and audible or visible only (cached; see pipeline/avst_stage.py)."""
+    from pipeline.avst_stage import analyse_audibility as analyse
+
+    video = Video.objects.select_related("project").get(pk=video_id)
+    progress(0, 1)
+    report = analyse(video=video, progress=progress)
+    return {"events": report.events, "objects": report.objects, "cached": report.cached,
+            "provider_calls": report.provider_calls}
+
+
+@job_task(
+    kind="gpu.detect_boxes", label="R-AVST: Grounded-SAM2 box proposals", queue="gpu",
+    soft_time_limit=settings.CLUEBENCH_DETECT_TIME_LIMIT, time_limit=settings.CLUEBENCH_DETECT_TIME_LIMIT + 60,
+)
+def detect_boxes(job, progress, *, video_id: int):
+    """Boxes once per second for every object of the video's events, on the gpu queue (see pipeline/avst_stage.py)."""
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    from pipeline.avst_stage import detect_boxes as detect
+
+    video = Video.objects.select_related("project").get(pk=video_id)
+    progress(0, 1)
+    try:
+        report = detect(video=video, progress=progress)
+    except SoftTimeLimitExceeded:
+        raise JobFailure(
+            f"box detection took longer than {settings.CLUEBENCH_DETECT_TIME_LIMIT} s "
+            "(CLUEBENCH_DETECT_TIME_LIMIT); raise the limit or run it on a GPU worker"
+        ) from None
+    return {"events": report.events, "boxes": report.boxes}

@@ -1,0 +1,125 @@
+"""Pages of the R-AVST pipeline: the overview with its stage buttons, the filtering report, the event review page.
+Thin: each asks the services and selectors and renders."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+
+from annotation import avst, avst_pipeline, selectors
+from annotation.models import Event, ProjectKind, Video
+from annotation.permissions import Capability
+from annotation.views import project_for_page
+
+RULE_LABELS = {
+    "no_events": "No events",
+    "duration": "Duration outside every group",
+    "too_many_events": "Too many events",
+    "low_coverage": "Events cover too little of the video",
+}
+
+
+def _avst_project(request, pk: int, capability: Capability = Capability.VIEW):
+    project, role = project_for_page(request, pk, capability)
+    if project.kind != ProjectKind.AVST:
+        raise Http404("not an R-AVST project")
+    return project, role
+
+
+@login_required
+def avst_overview(request, pk: int):
+    """Where an R-AVST project stands, stage by stage; managers start the machine stages here."""
+    from pipeline.llm_runtime import llm_status
+    from pipeline.services import JobError, start_audibility, start_detection
+
+    project, _ = _avst_project(request, pk)
+    can_manage = selectors.can(user=request.user, project=project, capability=Capability.MANAGE)
+    llm = llm_status(project)
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied("only a manager starts the R-AVST stages")
+        action = request.POST.get("action")
+        try:
+            if action == "filter":
+                summary = avst_pipeline.apply_filtering(project=project)
+                messages.success(request, f"Filtering applied: {summary.kept} video(s) kept, "
+                                          f"{summary.total - summary.kept} removed.")
+            elif action in ("audibility", "detect"):
+                if action == "audibility" and not llm.configured:
+                    raise JobError(llm.message)
+                start = start_audibility if action == "audibility" else start_detection
+                jobs, skipped = start(project=project)
+                messages.success(request, f"Queued for {len(jobs)} video(s); follow it on the Jobs page.")
+                if skipped:
+                    messages.warning(request, f"Skipped {len(skipped)} video(s), e.g. {skipped[0]}.")
+            else:
+                messages.error(request, "unknown action")
+        except (JobError, avst_pipeline.AvstImportError) as exc:
+            messages.error(request, str(exc))
+        return redirect("avst-overview", pk=project.pk)
+    page = Paginator(avst_pipeline.video_rows(project=project), 100).get_page(request.GET.get("page"))
+    return render(request, "annotation/avst_overview.html", {
+        "project": project, "can_manage": can_manage, "llm": llm, "page": page,
+        "counts": avst_pipeline.overview(project=project), "rules": avst_pipeline.filter_rules(project),
+        "rule_labels": RULE_LABELS, "next_review": next_review_url(project),
+    })
+
+
+@login_required
+def avst_filtering(request, pk: int):
+    """How many videos each filtering rule removed, and why each removed video went."""
+    project, _ = _avst_project(request, pk)
+    removed = Video.objects.filter(project=project).exclude(filter_rule="").order_by("filter_rule", "id")
+    rule = request.GET.get("rule")
+    if rule:
+        removed = removed.filter(filter_rule=rule)
+    counts = avst_pipeline.overview(project=project)
+    return render(request, "annotation/avst_filtering.html", {
+        "project": project, "counts": counts, "rules": avst_pipeline.filter_rules(project),
+        "rule_labels": RULE_LABELS, "chosen_rule": rule,
+        "page": Paginator(removed, 200).get_page(request.GET.get("page")),
+    })
+
+
+@login_required
+def avst_video(request, pk: int):
+    """One R-AVST video: its events with their objects and review state."""
+    video = get_object_or_404(Video.objects.select_related("project"), pk=pk)
+    project, _ = _avst_project(request, video.project_id)
+    events = avst.event_queryset().filter(video=video).order_by("id")
+    return render(request, "annotation/avst_video.html", {"project": project, "video": video, "events": events})
+
+
+@login_required
+def event_review(request, pk: int):
+    """The reviewer's page of one event (a React island over the event document API)."""
+    event = get_object_or_404(avst.event_queryset(), pk=pk)
+    project, _ = _avst_project(request, event.video.project_id)
+    data = {"doc_url": reverse("eventdoc-detail", args=[event.pk]), "doc": avst.doc_for(event, request.user)}
+    return render(request, "annotation/event_review.html", {
+        "project": project, "event": event, "video": event.video, "data": data,
+    })
+
+
+def next_review_url(project) -> str | None:
+    """The first kept event with objects that no reviewer has accepted yet."""
+    event = (
+        Event.objects.filter(video__project=project, video__filter_rule="", av_objects__isnull=False)
+        .exclude(state="accepted").order_by("video_id", "id").first()
+    )
+    return reverse("event-review", args=[event.pk]) if event else None
+
+
+@login_required
+def event_history(request, pk: int):
+    """Every recorded change of an event's objects and boxes, newest first."""
+    from annotation import audit
+    from annotation.views import _changes
+
+    event = get_object_or_404(Event.objects.select_related("video__project"), pk=pk)
+    project, _ = _avst_project(request, event.video.project_id)
+    entries = [(e, _changes(e.before, e.after)) for e in audit.history(target_type="event", target_id=event.pk)]
+    return render(request, "annotation/event_history.html", {"event": event, "project": project, "entries": entries})

@@ -1,0 +1,195 @@
+"""R-AVST machine stages: the LLM audibility analysis of event captions and Grounded-SAM2 box proposals.
+
+Both store proposals with their provenance (the LLM call, the detector's model and version, scores); a reviewer's
+accept on the event review page makes them truth. Events a reviewer already accepted are never overwritten.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from annotation.models import AVObject, BoxProposal, Decision, Event, Source, Video, VideoStatus
+from pipeline.avst.audibility import audibility_request, validate_audibility
+from pipeline.avst.seconds import sample_seconds
+from pipeline.jobs import JobFailure
+from pipeline.llm import engine
+from pipeline.llm.prompts import load_prompt
+from pipeline.llm_runtime import ThrottledProvider, build_provider, llm_status
+from pipeline.models import LLMCall, LLMOutcome
+from pipeline.stage1 import log_call
+
+AUDIBILITY_PROMPT = ("avst_audibility", "v1")
+
+
+class AvstStageFailed(JobFailure):
+    """The stage could not run for this video; the message says why, for a person."""
+
+
+@dataclass(frozen=True)
+class AudibilityReport:
+    events: int
+    objects: int
+    cached: int
+    provider_calls: int
+    skipped_accepted: int
+
+
+def analyse_audibility(*, video: Video, provider=None, sleep=time.sleep, progress=None) -> AudibilityReport:
+    """Objects and their audibility for every event of the video, one LLM call per distinct caption (cached on
+    provider, model, prompt version and caption: running it again makes no call)."""
+    if provider is None:
+        status = llm_status(video.project)
+        if not status.configured:
+            raise AvstStageFailed(status.message)
+        provider = ThrottledProvider(build_provider(video.project))
+    prompt = load_prompt(*AUDIBILITY_PROMPT)
+    events = list(video.events.order_by("id"))
+    calls = cached = objects = skipped = 0
+    for done, event in enumerate(events):
+        if event.state == Decision.ACCEPTED:
+            skipped += 1
+            continue
+        if not event.label.strip():
+            raise AvstStageFailed(f"event {event.number} has no caption to analyse")
+        request = audibility_request(prompt, event.label)
+        key = engine.input_hash(request)
+        hit = (
+            LLMCall.objects.filter(provider=provider.name, model=provider.model, prompt_version=prompt.id,
+                                   input_hash=key, outcome=LLMOutcome.OK)
+            .order_by("-created_at").first()
+        )
+        if hit is not None:
+            result = validate_audibility(hit.response["text"])
+            call = hit
+            cached += 1
+        else:
+            logged: list[LLMCall] = []
+            outcome = engine.ask_structured(
+                provider, request, validate=validate_audibility,
+                policy=engine.RetryPolicy(max_retries=settings.CLUEBENCH_LLM_MAX_RETRIES,
+                                          base_delay=settings.CLUEBENCH_LLM_RETRY_BASE_DELAY, sleep=sleep),
+                on_attempt=lambda attempt: logged.append(
+                    log_call(video.project, provider, key, attempt, prompt_id=prompt.id)),
+            )
+            calls += len(logged)
+            if not outcome.ok:
+                raise AvstStageFailed(f"{provider.model} gave no usable answer for event {event.number} "
+                                      f"({event.label!r}): {outcome.error}")
+            result = outcome.result
+            call = next(row for row in reversed(logged) if row.outcome == LLMOutcome.OK)
+        objects += _store_objects(event, result.objects, call)
+        if progress is not None:
+            progress(done + 1, len(events))
+    return AudibilityReport(events=len(events), objects=objects, cached=cached, provider_calls=calls,
+                            skipped_accepted=skipped)
+
+
+def _store_objects(event: Event, proposed, call: LLMCall) -> int:
+    """Replace the event's model proposals nobody has touched; objects a person added or renamed stay."""
+    with transaction.atomic():
+        event = Event.objects.select_for_update().get(pk=event.pk)
+        if event.state == Decision.ACCEPTED:
+            return 0
+        AVObject.objects.filter(event=event, source=Source.MODEL, state=Decision.PROPOSED).delete()
+        taken = {name.lower() for name in AVObject.objects.filter(event=event).values_list("name", flat=True)}
+        rows = [
+            AVObject(event=event, name=o.name, audibility=o.audibility, source=Source.MODEL, llm_call=call,
+                     model=call.model, prompt_version=call.prompt_version)
+            for o in proposed if o.name.lower() not in taken
+        ]
+        AVObject.objects.bulk_create(rows)
+        event.audibility_call = call
+        event.save(update_fields=["audibility_call"])
+    return len(rows)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Grounded-SAM2 (gpu queue)
+
+_DETECTOR = None
+
+
+def detector():
+    """The worker's detector, loaded on first use (after the worker forked) and kept for the process's life."""
+    global _DETECTOR
+    if _DETECTOR is None:
+        from pipeline.detect import DetectConfig, GroundedSam2
+
+        config = DetectConfig(
+            box_threshold=settings.CLUEBENCH_DETECT_BOX_THRESHOLD,
+            text_threshold=settings.CLUEBENCH_DETECT_TEXT_THRESHOLD,
+            window=settings.CLUEBENCH_DETECT_WINDOW,
+            device=settings.CLUEBENCH_DETECT_DEVICE or None,
+        )
+        _DETECTOR = GroundedSam2.load(settings.CLUEBENCH_DETECT_DINO_PATH, settings.CLUEBENCH_DETECT_SAM2_PATH, config)
+    return _DETECTOR
+
+
+@dataclass(frozen=True)
+class DetectionReport:
+    events: int
+    boxes: int
+    skipped_accepted: int
+
+
+def detect_boxes(*, video: Video, progress=None) -> DetectionReport:
+    """Box proposals for every object of the video's events not yet accepted: the event's frames once per second,
+    Grounding DINO on each object's name, SAM2 propagation, one box per instance per second."""
+    from pipeline.detect import DetectError
+    from pipeline.media.frames import FrameDecoder
+
+    if video.status != VideoStatus.READY:
+        raise AvstStageFailed(f"the video is not processed yet ({video.get_status_display().lower()})")
+    events = [e for e in video.events.order_by("id").prefetch_related("av_objects")]
+    todo = [e for e in events if e.state != Decision.ACCEPTED and any(
+        o.state != Decision.REJECTED for o in e.av_objects.all())]
+    det = detector()
+    boxes = 0
+    try:
+        with FrameDecoder(Path(settings.MEDIA_ROOT) / video.proxy.name) as decoder:
+            for done, event in enumerate(todo):
+                seconds = sample_seconds(event.start, event.end, fps=video.fps, frame_count=video.frame_count)
+                names = [o.name for o in event.av_objects.all() if o.state != Decision.REJECTED]
+                frames = [decoder.get(index) for _, index in seconds]
+                tracks = det.detect(frames, names)
+                boxes += _store_boxes(event, seconds, tracks, det)
+                if progress is not None:
+                    progress(done + 1, len(todo))
+    except DetectError as exc:
+        raise AvstStageFailed(str(exc)) from None
+    finally:
+        det.release()
+    return DetectionReport(events=len(todo), boxes=boxes, skipped_accepted=len(events) - len(todo))
+
+
+def _store_boxes(event: Event, seconds, tracks, det) -> int:
+    """Replace the event's model boxes with this run's (a person's boxes stay)."""
+    with transaction.atomic():
+        event = Event.objects.select_for_update().get(pk=event.pk)
+        if event.state == Decision.ACCEPTED:
+            return 0
+        objects = {o.name: o for o in event.av_objects.exclude(state=Decision.REJECTED)}
+        BoxProposal.objects.filter(avobject__event=event, source=Source.MODEL).delete()
+        rows = []
+        for track in tracks:
+            avobject = objects.get(track.name)
+            if avobject is None:
+                continue
+            for (t, index), found in zip(seconds, track.frames):
+                for instance, (x1, y1, x2, y2, score) in enumerate(found):
+                    rows.append(BoxProposal(
+                        avobject=avobject, timestamp=t, frame_index=index, instance=instance, x1=x1, y1=y1, x2=x2,
+                        y2=y2, score=score, source=Source.MODEL, model=det.model_name,
+                        model_version=det.model_version,
+                    ))
+        BoxProposal.objects.bulk_create(rows)
+        event.detected_at = timezone.now()
+        event.detect_model = f"{det.model_name} {det.model_version}"[:200]
+        event.save(update_fields=["detected_at", "detect_model"])
+    return len(rows)
