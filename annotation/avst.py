@@ -226,7 +226,7 @@ def save_event_doc(*, event: Event, expected_version: int, doc: dict, user, acce
         BoxProposal.objects.filter(avobject__event=current).delete()
         # Renames may swap two names: clear them first so the unique (event, name) constraint holds throughout.
         for pk in keep_ids:
-            AVObject.objects.filter(pk=pk).update(name=f"\x00{pk}")
+            AVObject.objects.filter(pk=pk).update(name=f"~renaming {pk}")
         state = Decision.ACCEPTED if accept else Decision.PROPOSED
         boxes = []
         for obj in checked:
