@@ -7,7 +7,7 @@ Two kinds of retry, counted apart:
   ``Retry-After`` replaces the backoff, but is cut to ``max_delay``: a worker should not sleep for
   minutes on one video, and if the server refuses again the attempt just costs one retry.
 * An answer that fails validation is sent back once, with the problems listed (see
-  :func:`propose_stage1`); a second invalid answer is a failure of the stage for that video.
+  :func:`ask_structured`); a second invalid answer is a failure of the stage for that item.
 
 Every attempt, failed or not, becomes an :class:`Attempt` for the call log.
 """
@@ -19,7 +19,7 @@ import json
 import random
 import time
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable, Literal
+from typing import Any, Callable, Generic, Literal, Protocol, TypeVar
 
 from .prompts import Prompt
 from .types import (
@@ -38,6 +38,9 @@ __all__ = [
     "Attempt",
     "ProposalOutcome",
     "RetryPolicy",
+    "StructuredOutcome",
+    "ValidationResult",
+    "ask_structured",
     "call_with_retries",
     "input_hash",
     "propose_stage1",
@@ -143,26 +146,46 @@ def repair_message(errors: list[str]) -> str:
     return f"Your answer was invalid: {listed}. Answer again with valid JSON only."
 
 
-def propose_stage1(
+class ValidationResult(Protocol):
+    """What a validator returns: ``ok`` and the problems found, in words a model can act on."""
+
+    errors: list[str]
+
+    @property
+    def ok(self) -> bool: ...
+
+
+ResultT = TypeVar("ResultT", bound=ValidationResult)
+
+
+@dataclass
+class StructuredOutcome(Generic[ResultT]):
+    """``result``: the accepted answer's validation result, or the last rejected one; ``None`` when no answer came
+    back (a provider fault). ``error`` says why ``ok`` is False."""
+
+    result: ResultT | None = None
+    attempts: list[Attempt] = field(default_factory=list)
+    ok: bool = False
+    error: str = ""
+
+
+def ask_structured(
     provider: Provider,
     request: LLMRequest,
     *,
+    validate: Callable[[str], ResultT],
     policy: RetryPolicy | None = None,
-    duration: float | None = None,
     on_attempt: Callable[[Attempt], None] | None = None,
-) -> ProposalOutcome:
-    """Candidate questions for one video: call, validate, and on an invalid answer ask once more.
+    unexplained: str = "the answer was not accepted",
+) -> StructuredOutcome[ResultT]:
+    """One validated answer: call, validate, and on an invalid answer ask once more.
 
-    ``duration`` defaults to ``request.media.duration``. The second request carries the first answer and
-    the problems found in it (``history``). ``on_attempt`` sees every attempt as it happens (the outcome's
-    ``attempts`` holds them too). Provider faults do not raise: they give ``ok`` False and the fault's text.
+    The second request carries the first answer and the problems found in it (``history``). A result that is not
+    ``ok`` but lists no problem is reported as ``unexplained``. ``on_attempt`` sees every attempt as it happens (the
+    outcome's ``attempts`` holds them too). Provider faults do not raise: they give ``ok`` False and the fault's text.
     """
     policy = policy or RetryPolicy()
-    if duration is None:
-        if request.media is None:
-            raise ValueError("propose_stage1 needs the video's duration: give duration= or a request with media")
-        duration = request.media.duration
-    outcome = ProposalOutcome()
+    outcome: StructuredOutcome[ResultT] = StructuredOutcome()
 
     def record(attempt: Attempt) -> None:
         outcome.attempts.append(attempt)
@@ -176,13 +199,13 @@ def propose_stage1(
         except ProviderError as e:
             outcome.error = str(e)
             return outcome
-        result = validate_stage1(response.text, duration=duration)
+        result = validate(response.text)
+        outcome.result = result
         if result.ok:
             record(_attempt_from_response(response, outcome="ok"))
-            outcome.questions = result.questions
             outcome.ok = True
             return outcome
-        problems = result.errors or ["the answer has no questions"]
+        problems = result.errors or [unexplained]
         record(_attempt_from_response(response, outcome="invalid", error="; ".join(problems)))
         if turn == 0:
             history = current.history + (
@@ -193,6 +216,35 @@ def propose_stage1(
         else:
             outcome.error = "the answer was invalid twice; last problems: " + "; ".join(problems[:MAX_ERRORS_SENT])
     return outcome
+
+
+def propose_stage1(
+    provider: Provider,
+    request: LLMRequest,
+    *,
+    policy: RetryPolicy | None = None,
+    duration: float | None = None,
+    on_attempt: Callable[[Attempt], None] | None = None,
+) -> ProposalOutcome:
+    """Candidate questions for one video (:func:`ask_structured` with :func:`validate_stage1`).
+
+    ``duration`` defaults to ``request.media.duration``. Provider faults do not raise: they give ``ok`` False and
+    the fault's text.
+    """
+    if duration is None:
+        if request.media is None:
+            raise ValueError("propose_stage1 needs the video's duration: give duration= or a request with media")
+        duration = request.media.duration
+    asked = ask_structured(
+        provider,
+        request,
+        validate=lambda text: validate_stage1(text, duration=duration),
+        policy=policy,
+        on_attempt=on_attempt,
+        unexplained="the answer has no questions",
+    )
+    questions = asked.result.questions if asked.ok and asked.result is not None else []
+    return ProposalOutcome(questions=questions, attempts=asked.attempts, ok=asked.ok, error=asked.error)
 
 
 def stage1_request(prompt: Prompt, media: MediaInput) -> LLMRequest:
