@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
@@ -98,7 +99,8 @@ def event_review(request, pk: int):
     """The reviewer's page of one event (a React island over the event document API)."""
     event = get_object_or_404(avst.event_queryset(), pk=pk)
     project, _ = _avst_project(request, event.video.project_id)
-    data = {"doc_url": reverse("eventdoc-detail", args=[event.pk]), "doc": avst.doc_for(event, request.user)}
+    data = {"doc_url": reverse("eventdoc-detail", args=[event.pk]), "doc": avst.doc_for(event, request.user),
+            "csrf_token": get_token(request)}
     return render(request, "annotation/event_review.html", {
         "project": project, "event": event, "video": event.video, "data": data,
     })

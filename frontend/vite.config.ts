@@ -18,6 +18,7 @@ export default defineConfig({
     manifest: 'manifest.json',
     rollupOptions: {
       input: {
+        eventreview: 'src/entries/eventreview.tsx',
         jobs: 'src/entries/jobs.tsx',
         stage1: 'src/entries/stage1.tsx',
         upload: 'src/entries/upload.ts',

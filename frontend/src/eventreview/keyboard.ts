@@ -1,0 +1,88 @@
+import { isTypingTarget, type KeyLike } from '../workspace/keyboard';
+
+export { isTypingTarget, KEEP_FOCUS, type KeyLike } from '../workspace/keyboard';
+
+export type Command =
+  | { type: 'second'; delta: -1 | 1 }
+  | { type: 'firstSecond' }
+  | { type: 'lastSecond' }
+  /** 0-based. */
+  | { type: 'selectObject'; index: number }
+  | { type: 'cycleBox'; delta: -1 | 1 }
+  | { type: 'deleteBox' }
+  | { type: 'toggleAudibility' }
+  | { type: 'rename' }
+  | { type: 'addObject' }
+  | { type: 'nextEvent' }
+  | { type: 'prevEvent' }
+  | { type: 'undo' }
+  | { type: 'redo' }
+  | { type: 'save' }
+  | { type: 'accept' }
+  | { type: 'escape' };
+
+const LETTERS: Record<string, Command> = {
+  ',': { type: 'second', delta: -1 },
+  '.': { type: 'second', delta: 1 },
+  a: { type: 'toggleAudibility' },
+  r: { type: 'rename' },
+  o: { type: 'addObject' },
+  n: { type: 'nextEvent' },
+  p: { type: 'prevEvent' },
+};
+
+/**
+ * The review command for a key press, or null to leave the key alone. While
+ * typing in a field only Escape (leave the field) and Ctrl+S (save) count,
+ * so the field keeps its own letters, undo, arrows, Tab and Enter.
+ */
+export function commandForKey(event: KeyLike): Command | null {
+  if (event.isComposing === true) return null;
+  if (event.key === 'Escape' || event.key === 'Esc') return { type: 'escape' };
+  if (event.altKey) return null;
+  const key = event.key.length === 1 ? event.key.toLowerCase() : event.key;
+  const ctrl = event.ctrlKey || event.metaKey;
+  if (ctrl && key === 's') return { type: 'save' };
+  if (isTypingTarget(event.target)) return null;
+  if (ctrl) {
+    if (key === 'z') return event.shiftKey ? { type: 'redo' } : { type: 'undo' };
+    if (key === 'y' && event.ctrlKey) return { type: 'redo' };
+    if (key === 'Enter') return { type: 'accept' };
+    return null;
+  }
+  switch (key) {
+    case 'ArrowLeft':
+      return { type: 'second', delta: -1 };
+    case 'ArrowRight':
+      return { type: 'second', delta: 1 };
+    case 'Home':
+      return { type: 'firstSecond' };
+    case 'End':
+      return { type: 'lastSecond' };
+    case 'Tab':
+      return { type: 'cycleBox', delta: event.shiftKey ? -1 : 1 };
+    case 'Delete':
+    case 'Backspace':
+      return { type: 'deleteBox' };
+    default:
+      if (/^[1-9]$/.test(key)) return { type: 'selectObject', index: Number(key) - 1 };
+      return LETTERS[key] ?? null;
+  }
+}
+
+export const SHORTCUT_HELP: readonly [keys: string, what: string][] = [
+  [', / .  or  ← / →', 'previous / next second'],
+  ['Home / End', 'first / last second'],
+  ['1 … 9', 'select object'],
+  ['Tab / Shift+Tab', 'next / previous box of this second'],
+  ['Del', 'delete the selected box'],
+  ['drag', 'draw a box for the selected object'],
+  ['a', 'audible ↔ visible only'],
+  ['r', 'rename the selected object'],
+  ['o', 'add an object'],
+  ['n / p', 'next / previous event'],
+  ['Ctrl+Z / Ctrl+Shift+Z', 'undo / redo'],
+  ['Ctrl+S', 'save'],
+  ['Ctrl+Enter', 'accept the event'],
+  ['Esc', 'leave a field, clear the box selection'],
+];
