@@ -112,3 +112,33 @@ def ready_video(team, processed):
     )
 
 
+@pytest.fixture
+def avst(team, processed):
+    """An R-AVST project (team roles), a processed 4 s video whose original was 1280 wide, one event [0.3, 3.2)
+    with a model-proposed audible object boxed at two of its three seconds and a visible-only one never found."""
+    from annotation.models import AVObject, BoxProposal, Event, Membership, Project, ProjectKind, Role, Source
+    from annotation.models import Video, VideoStatus
+
+    folder, proxy_probe, index = processed
+    project = Project.objects.create(name="avst", kind=ProjectKind.AVST)
+    for role in ("annotator", "reviewer", "manager"):
+        Membership.objects.create(project=project, user=team.user(role), role=Role(role))
+    relative = Path("videos/avst-ready")
+    shutil.copytree(folder, Path(settings.MEDIA_ROOT) / relative, dirs_exist_ok=True)
+    video = Video.objects.create(
+        project=project, title="vid", external_id="yt123", status=VideoStatus.READY, fps=proxy_probe.fps,
+        sha256=hashlib.sha256(b"avst").hexdigest(), frame_count=proxy_probe.frame_count,
+        duration=proxy_probe.duration, width=proxy_probe.width, height=proxy_probe.height, has_audio=True,
+        proxy=str(relative / "proxy.mp4"),
+        source_probe={"width": proxy_probe.width * 2, "height": proxy_probe.height * 2, "rotation": 0},
+    )
+    event = Event.objects.create(video=video, number=1, label="a dog barks at a ball", start=0.3, end=3.2)
+    dog = AVObject.objects.create(event=event, name="dog", audibility="audible", source=Source.MODEL, model="m",
+                                  prompt_version="avst_audibility/v1")
+    AVObject.objects.create(event=event, name="ball", audibility="visible_only", source=Source.MODEL, model="m",
+                            prompt_version="avst_audibility/v1")
+    fps = proxy_probe.fps
+    for t, exact in ((0.3, 0.3), (1.3, 1.3)):
+        BoxProposal.objects.create(avobject=dog, timestamp=t, frame_index=int(exact * fps), x1=10, y1=20, x2=110,
+                                   y2=120, score=0.8, source=Source.MODEL, model="gdino+sam2", model_version="v")
+    return project, video, event
