@@ -118,3 +118,65 @@ def ensure_demo_project(*, videos: int, seconds: float, dispatch: bool = True) -
                     )
                 )
     return project, jobs
+
+
+DEMO_AVST_PROJECT = "demo-avst"
+DEMO_AVST_SECONDS = 20.0
+
+
+def _demo_events(spec: synthetic.SyntheticSpec) -> list[tuple[float, float, str, list[tuple[str, str]]]]:
+    """One event per video from the synthetic truth: the stretch from the first beep to the last, captioned with
+    what beeps and what is seen, and its objects (a person's list, proposed for review like the LLM's would be)."""
+    truth = synthetic.truth(spec)
+    beeps = truth["beeps"]
+    start = max(0.0, round(beeps[0]["start"] - 0.5, 2)) if beeps else 0.0
+    end = min(spec.duration, round(beeps[-1]["end"] + 0.5, 2)) if beeps else spec.duration
+    colours = sorted({s["color"] for s in truth["shapes"]})
+    caption = "beeping while " + " and ".join(f"{c} squares" for c in colours) + " move across the screen"
+    objects = [("speaker", "audible")] + [(f"{c} square", "visible_only") for c in colours]
+    return [(start, end, caption, objects)]
+
+
+def ensure_demo_avst_project(*, videos: int = 2, seconds: float = DEMO_AVST_SECONDS,
+                             dispatch: bool = True) -> tuple[Project, list[Job]]:
+    """An R-AVST demo project: synthetic videos with one captioned event each and its objects proposed for review,
+    filtered like an UnAV-100 import. Boxes come from the reviewer on the event review page (or from a GPU worker
+    with the models installed)."""
+    from annotation.avst_pipeline import apply_filtering
+    from annotation.models import AVObject, Event, Source
+
+    User = get_user_model()
+    with transaction.atomic():
+        project, _ = Project.objects.get_or_create(
+            name=DEMO_AVST_PROJECT,
+            defaults={"kind": ProjectKind.AVST,
+                      "description": "R-AVST on synthetic videos: beeps, and coloured squares to box."},
+        )
+        for role, username in DEMO_USERS.items():
+            Membership.objects.get_or_create(project=project, user=User.objects.get(username=username),
+                                             defaults={"role": role})
+        jobs = []
+        for number in range(1, videos + 1):
+            spec = synthetic.demo_spec(seed=100 + number, duration=seconds)
+            video, created = Video.objects.get_or_create(
+                project=project, external_id=f"demo-avst-{number}",
+                defaults={"title": f"Squares and beeps {number}", "status": VideoStatus.UPLOADED,
+                          "duration": spec.duration},
+            )
+            if created:
+                for n, (start, end, caption, objects) in enumerate(_demo_events(spec), start=1):
+                    event = Event.objects.create(video=video, number=n, label=caption, start=start, end=end)
+                    AVObject.objects.bulk_create([
+                        AVObject(event=event, name=name, audibility=audibility, source=Source.HUMAN)
+                        for name, audibility in objects
+                    ])
+            if video.file:
+                continue
+            pending = Job.objects.filter(
+                kind=SYNTHESIZE, target_id=video.pk, state__in=[JobState.QUEUED, JobState.RUNNING, JobState.RETRYING]
+            ).exists()
+            if not pending:
+                jobs.append(enqueue_job(kind=SYNTHESIZE, project=project, target=video,
+                                        params={"video_id": video.pk, "spec": spec.to_dict()}, dispatch=dispatch))
+        apply_filtering(project=project, dispatch=False)
+    return project, jobs

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_demo_creates_project_accounts_and_videos_once(capsys):
-    call_command("demo", "--videos", "2", "--seconds", "2.5", "--wait", "--password", "demo-pass-1")
+    call_command("demo", "--videos", "2", "--avst-videos", "1", "--seconds", "2.5", "--wait", "--password", "demo-pass-1")
     out = capsys.readouterr().out
     assert "demo-annotator / demo-pass-1" in out
 
@@ -20,6 +20,17 @@ def test_demo_creates_project_accounts_and_videos_once(capsys):
     assert roles == {"demo-annotator": "annotator", "demo-reviewer": "reviewer", "demo-manager": "manager"}
     assert authenticate(username="demo-reviewer", password="demo-pass-1") is not None
     assert authenticate(username="demo-manager", password="demo-pass-1").is_staff
+
+    avst = Project.objects.get(name="demo-avst")
+    assert avst.kind == "avst" and Membership.objects.filter(project=avst).count() == 3
+    avst_video = Video.objects.get(project=avst)
+    assert avst_video.status == "ready" and avst_video.filter_rule == "" and avst_video.filter_group == "short"
+    event = avst_video.events.get()
+    truth = synthetic.truth(synthetic.demo_spec(seed=101, duration=2.5))
+    assert event.start <= truth["beeps"][0]["start"] and event.end >= truth["beeps"][-1]["end"]
+    names = list(event.av_objects.order_by("id").values_list("name", "audibility", "state"))
+    assert names[0] == ("speaker", "audible", "proposed")
+    assert {n for n, a, _ in names[1:]} == {f"{c} square" for c in truth["shapes_by_color"]}
 
     videos = list(Video.objects.filter(project=project).order_by("external_id"))
     assert [v.external_id for v in videos] == ["demo-1", "demo-2"]
@@ -31,8 +42,8 @@ def test_demo_creates_project_accounts_and_videos_once(capsys):
     assert set(Job.objects.values_list("state", flat=True)) == {JobState.SUCCEEDED}
 
     # Running it again changes nothing and queues nothing.
-    call_command("demo", "--videos", "2", "--seconds", "2.5", "--wait")
-    assert Job.objects.count() == 2 and Video.objects.count() == 2
+    call_command("demo", "--videos", "2", "--avst-videos", "1", "--seconds", "2.5", "--wait")
+    assert Job.objects.count() == 3 and Video.objects.count() == 3
     assert "demo-annotator / demo-pass-1" in capsys.readouterr().out
 
 
@@ -40,10 +51,10 @@ def test_demo_without_wait_queues_one_job_per_video(django_capture_on_commit_cal
     sent = []
     monkeypatch.setattr("pipeline.services._send", sent.append)
     with django_capture_on_commit_callbacks(execute=True):
-        call_command("demo", "--videos", "3", "--seconds", "3")
+        call_command("demo", "--videos", "3", "--avst-videos", "0", "--seconds", "3")
     assert sorted(job.target_label for job in sent) == ["Beeps and squares 1", "Beeps and squares 2", "Beeps and squares 3"]
     assert all(job.state == JobState.QUEUED and job.queue == "media" for job in sent)
     # Queued jobs are not queued twice.
     with django_capture_on_commit_callbacks(execute=True):
-        call_command("demo", "--videos", "3", "--seconds", "3")
+        call_command("demo", "--videos", "3", "--avst-videos", "0", "--seconds", "3")
     assert len(sent) == 3
