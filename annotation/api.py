@@ -13,12 +13,24 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.response import Response
 
-from annotation import selectors, services, workspace
-from annotation.models import CandidateQuestion, Membership, Project, Question, ReviewItem, Video
+from annotation import comments, double, selectors, services, workspace
+from annotation.models import (
+    CandidateQuestion,
+    Comment,
+    Event,
+    Membership,
+    Project,
+    Question,
+    QuestionState,
+    ReviewItem,
+    Video,
+)
 from annotation.permissions import Capability
 from annotation.serializers import (
     CandidateDecisionSerializer,
     CandidateQuestionSerializer,
+    CommentCreateSerializer,
+    CommentSerializer,
     MembershipSerializer,
     ProjectSerializer,
     QuestionSerializer,
@@ -238,6 +250,11 @@ class QuestionViewSet(
     project_field = "video__project"
     capabilities = {"create": Capability.ANNOTATE, "partial_update": Capability.ANNOTATE}
 
+    def get_queryset(self):
+        # Second passes (double annotation) are not questions of the benchmark; they are read in the workspace.
+        questions = super().get_queryset().exclude(state=QuestionState.SECOND_PASS)
+        return double.visible(questions, user=self.request.user)
+
     def perform_create(self, serializer):
         self.require(serializer.validated_data["video"].project, Capability.ANNOTATE)
         serializer.validated_data.pop("version", None)
@@ -273,6 +290,9 @@ class QuestionDocViewSet(ProjectScopedViewSet):
     save gets 409 with the current document, an invalid one 400 with every problem), POST submit."""
 
     queryset = Question.objects.select_related("video").prefetch_related("clues")
+
+    def get_queryset(self):
+        return double.visible(super().get_queryset(), user=self.request.user)
     project_field = "video__project"
     capabilities = {"retrieve": Capability.VIEW, "update": Capability.ANNOTATE, "submit": Capability.ANNOTATE}
 
@@ -294,11 +314,9 @@ class QuestionDocViewSet(ProjectScopedViewSet):
         if not isinstance(version, int):
             return Response({"detail": "send the version you last read", "errors": {"version": "required"}},
                             status=status.HTTP_400_BAD_REQUEST)
-        # A reviewer holding the question's arbitration item may fix its count and clues.
-        arbitrating = question.state == "arbitration" and workspace.editable_by(question, request.user)
         try:
             saved = workspace.save_doc(question=question, expected_version=version, doc=request.data,
-                                       user=request.user, allow_any_state=arbitrating)
+                                       user=request.user)
         except services.StaleEdit as stale:
             return self._stale(stale)
         except workspace.InvalidDoc as invalid:
@@ -333,3 +351,68 @@ class ReviewItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Projec
     serializer_class = ReviewItemSerializer
     capabilities = {"list": Capability.REVIEW, "retrieve": Capability.REVIEW}
     list_capability = Capability.REVIEW
+
+
+class CommentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ProjectScopedViewSet):
+    """Comments on a question (`?question=`) or an R-AVST event (`?event=`), anchored to a time (seconds) and/or a
+    frame of its video. POST adds one (reviewers, managers and the question's annotator); POST resolve/ marks it
+    dealt with (its author, the question's annotator, reviewers and managers)."""
+
+    queryset = Comment.objects.select_related("project", "author", "resolved_by", "review_item", "question")
+    serializer_class = CommentSerializer
+    capabilities = {"resolve": Capability.VIEW}
+
+    def _hidden(self):
+        # Double annotation is blind: comments of a question hidden from the user are hidden too.
+        return Question.objects.filter(double.hidden_questions(user=self.request.user)).values("pk")
+
+    def get_queryset(self):
+        queryset = super().get_queryset().exclude(question__in=self._hidden())
+        for param, model in (("question", Question), ("event", Event)):
+            value = self.request.query_params.get(param)
+            if not value:
+                continue
+            if not value.isdigit():
+                raise ValidationError({param: f"must be {'a question' if param == 'question' else 'an event'} id"})
+            subjects = model.objects.filter(pk=int(value), video__project__in=selectors.projects_for(user=self.request.user))
+            if model is Question:
+                subjects = subjects.exclude(pk__in=self._hidden())
+            if not subjects.exists():
+                raise NotFound()
+            queryset = queryset.filter(**{f"{param}_id": int(value)})
+        return queryset
+
+    @extend_schema(request=CommentCreateSerializer, responses={201: CommentSerializer})
+    def create(self, request):
+        body = CommentCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        subject = data.get("question") or data.get("event")
+        if subject is None:
+            raise ValidationError({"question": "say which question (or event) the comment is on"})
+        self.require(subject.video.project, Capability.VIEW)
+        if data.get("question") is not None and not double.may_see(data["question"], user=request.user):
+            raise NotFound()
+        try:
+            comment = comments.add_comment(
+                user=request.user, text=data["text"], question=data.get("question"), event=data.get("event"),
+                time=data.get("time"), frame_index=data.get("frame_index"),
+            )
+        except comments.NotAllowed as exc:
+            raise PermissionDenied(str(exc))
+        except comments.CommentError as exc:
+            raise ValidationError({exc.field: str(exc)})
+        return Response(self.get_serializer(self.get_queryset().get(pk=comment.pk)).data,
+                        status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={200: CommentSerializer})
+    @action(detail=True, methods=["post"])
+    def resolve(self, request, pk=None):
+        """Mark the comment dealt with."""
+        try:
+            comment = comments.resolve_comment(comment=self.get_object(), user=request.user)
+        except comments.NotAllowed as exc:
+            raise PermissionDenied(str(exc))
+        except comments.CommentError as exc:
+            raise ValidationError({exc.field: str(exc)})
+        return Response(self.get_serializer(self.get_queryset().get(pk=comment.pk)).data)

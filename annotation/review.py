@@ -1,5 +1,6 @@
 """Quality-control queues: items handed out with SELECT ... FOR UPDATE SKIP LOCKED so two reviewers never get
-the same one, claims that expire, no one reviewing their own work, and the decisions on arbitration items."""
+the same one, claims that expire, no one reviewing their own work, and the decisions on arbitration and audit
+items. Double-annotation items are closed by submitting the second pass (annotation.double)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,19 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from annotation import audit
-from annotation.models import Project, Question, QuestionState, ReviewItem, ReviewState
+from annotation import audit, sampling
+from annotation.models import (
+    AuditEntry,
+    Project,
+    Question,
+    QuestionState,
+    ReviewItem,
+    ReviewQueue,
+    ReviewState,
+)
 
 CLAIM_TTL = timedelta(minutes=settings.CLUEBENCH_CLAIM_MINUTES)
 
@@ -21,7 +30,12 @@ class ReviewError(Exception):
 
 
 def claim_next(*, project: Project, queue: str, user) -> ReviewItem | None:
-    """The oldest open item of the queue that is not the user's own work; a claim older than CLAIM_TTL is free."""
+    """The oldest open item of the queue that is not the user's own work; a claim older than CLAIM_TTL is free.
+
+    Audit and double-annotation items are handed out only while their question is in the pool. A user who
+    holds a second pass of a question does not audit it, and a user who handled any other item of a question
+    (saw its count and clues) does not annotate it a second time. Claiming a double-annotation item gives the
+    claimer their blind second pass of the question (annotation.double)."""
     stale = timezone.now() - CLAIM_TTL
     with transaction.atomic():
         mine = ReviewItem.objects.filter(project=project, queue=queue, state=ReviewState.CLAIMED, claimed_by=user).first()
@@ -31,16 +45,26 @@ def claim_next(*, project: Project, queue: str, user) -> ReviewItem | None:
             ReviewItem.objects.filter(project=project, queue=queue)
             .filter(Q(state=ReviewState.OPEN) | Q(state=ReviewState.CLAIMED, claimed_at__lt=stale))
             .exclude(question__annotator=user)
-            .order_by("created_at", "id")
-            .select_for_update(skip_locked=True, of=("self",))
         )
-        item = items.first()
+        others = ReviewItem.objects.filter(question_id=OuterRef("question_id")).exclude(pk=OuterRef("pk"))
+        if queue in (ReviewQueue.AUDIT, ReviewQueue.DOUBLE):
+            items = items.filter(Q(question__isnull=True) | Q(question__state=QuestionState.POOLED))
+        if queue == ReviewQueue.AUDIT:
+            items = items.exclude(Exists(others.filter(queue=ReviewQueue.DOUBLE, state=ReviewState.CLAIMED,
+                                                       claimed_by=user)))
+        if queue == ReviewQueue.DOUBLE:
+            items = items.exclude(Exists(others.filter(Q(claimed_by=user) | Q(decided_by=user))))
+        item = items.order_by("created_at", "id").select_for_update(skip_locked=True, of=("self",)).first()
         if item is None:
             return None
         item.state = ReviewState.CLAIMED
         item.claimed_by = user
         item.claimed_at = timezone.now()
         item.save(update_fields=["state", "claimed_by", "claimed_at"])
+        if queue == ReviewQueue.DOUBLE and item.question_id is not None:
+            from annotation.double import start_second_pass
+
+            start_second_pass(item=item, user=user)
         return item
 
 
@@ -66,6 +90,8 @@ def decide_arbitration(*, item: ReviewItem, user, decision: str, comment: str = 
         if question.annotator_id == user.pk:
             raise ReviewError("you cannot review your own work")
         before = doc_of(question)
+        if item.queue != ReviewQueue.ARBITRATION:
+            raise ReviewError(f"this is a {item.get_queue_display().lower()} item, not an arbitration one")
         if decision == "keep":
             clues = list(question.clues.all())
             count = clue_count(question, clues)
@@ -89,4 +115,77 @@ def decide_arbitration(*, item: ReviewItem, user, decision: str, comment: str = 
         audit.record(project=item.project_id, actor=user, action=f"review.arbitration.{decision}",
                      target_type="question", target_id=question.pk, before=before,
                      after={**doc_of(question), "review_comment": item.comment})
+        if decision == "keep":
+            sampling.sample_pooled(question=question)
     return item
+
+
+AUDIT_DECISIONS = ("approve", "fix", "send_back")
+
+
+def decide_audit(*, item: ReviewItem, user, decision: str, comment: str = "",
+                 comment_time: float | None = None) -> ReviewItem:
+    """approve: the pooled question is right as it is; fix: the reviewer has corrected its count or clues in the
+    workspace (the question must still match, and stays in the pool); send_back: out of the pool, back to its
+    annotator with the comment, which they also see in the workspace (at `comment_time` seconds, if given)."""
+    from annotation import comments
+    from annotation.workspace import clue_count, doc_of, final_interval
+
+    if decision not in AUDIT_DECISIONS:
+        raise ReviewError(f"decide one of {', '.join(AUDIT_DECISIONS)}")
+    if decision == "send_back" and not comment.strip():
+        raise ReviewError("say why in the comment")
+    with transaction.atomic():
+        item = ReviewItem.objects.select_for_update(of=("self",)).select_related("question__video").get(pk=item.pk)
+        if item.queue != ReviewQueue.AUDIT or item.question_id is None:
+            raise ReviewError("this is not an audit item of a question")
+        if item.state == ReviewState.DONE:
+            raise ReviewError("this item is already decided")
+        if item.claimed_by_id != user.pk or item.state != ReviewState.CLAIMED:
+            raise ReviewError("claim the item before deciding it")
+        question = Question.objects.select_for_update().select_related("video").get(pk=item.question_id)
+        if question.annotator_id == user.pk:
+            raise ReviewError("you cannot review your own work")
+        if question.state != QuestionState.POOLED:
+            raise ReviewError(f"the question is no longer in the pool ({question.get_state_display().lower()})")
+        before = doc_of(question)
+        if decision == "fix":
+            edited = AuditEntry.objects.filter(target_type="question", target_id=question.pk, actor=user,
+                                               action="question.save", at__gte=item.claimed_at).exists()
+            if not edited:
+                raise ReviewError("nothing was changed: fix the count or the clues in the workspace first, or "
+                                  "approve the question as it is")
+            clues = list(question.clues.all())
+            count = clue_count(question, clues)
+            if count != question.drafted_answer:
+                raise ReviewError(f"{count} clue(s) for a count of {question.drafted_answer}: the fixed question "
+                                  "must have one clue per counted instance")
+            question.final_start, question.final_end = final_interval(question, clues)
+        elif decision == "send_back":
+            question.state = QuestionState.ANSWERED
+            question.final_start = question.final_end = None
+            question.claimed_by = question.claimed_at = None
+            comments.add_review_comment(item=item, user=user, text=comment, time=comment_time)
+        if decision != "approve":
+            question.version += 1
+            question.save()
+        item.state = ReviewState.DONE
+        item.decision = decision
+        item.comment = comment.strip()
+        item.decided_by = user
+        item.decided_at = timezone.now()
+        item.save()
+        audit.record(project=item.project_id, actor=user, action=f"review.audit.{decision}",
+                     target_type="question", target_id=question.pk, before=before,
+                     after={**doc_of(question), "review_comment": item.comment})
+    return item
+
+
+def decide(*, item: ReviewItem, user, decision: str, comment: str = "",
+           comment_time: float | None = None) -> ReviewItem:
+    """The decision on an arbitration or audit item of a question, by its queue."""
+    if item.question_id is not None and item.queue == ReviewQueue.ARBITRATION:
+        return decide_arbitration(item=item, user=user, decision=decision, comment=comment)
+    if item.question_id is not None and item.queue == ReviewQueue.AUDIT:
+        return decide_audit(item=item, user=user, decision=decision, comment=comment, comment_time=comment_time)
+    raise ReviewError(f"{item.get_queue_display().lower()} items are not decided here")

@@ -70,7 +70,11 @@ def project_summary(*, project: Project) -> dict:
             {
                 "key": "questions",
                 "title": "Stages 2-3: questions, answers and clues",
-                "states": _counts(Question.objects.filter(video__project=project), "state", QuestionState.choices),
+                # Second passes (double annotation) are not questions of the benchmark.
+                "states": _counts(
+                    Question.objects.filter(video__project=project).exclude(state=QuestionState.SECOND_PASS), "state",
+                    [c for c in QuestionState.choices if c[0] != QuestionState.SECOND_PASS],
+                ),
             },
         ]
     else:

@@ -3,12 +3,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from annotation import selectors
+from annotation import sampling, selectors
 from annotation.models import CandidateQuestion, Membership, Project, Question, Role, Video
 from annotation.permissions import Capability
 from annotation.serializers import CandidateQuestionSerializer, VideoSerializer
@@ -150,10 +151,12 @@ def llm_spend(request, pk: int):
 @login_required
 def workspace_page(request, pk: int):
     """Stages 2 and 3 of one question: the annotation workspace (a React island over the question-docs API)."""
-    from annotation import workspace
+    from annotation import comments, workspace
+    from annotation.serializers import CommentSerializer
 
     question = get_object_or_404(Question.objects.select_related("video__project").prefetch_related("clues"), pk=pk)
     project, _ = project_for_page(request, question.video.project_id)
+    _hide_blind(question, request.user)
     video = VideoSerializer(question.video).data
     data = {
         "question": workspace.doc_for(question, request.user),
@@ -164,7 +167,12 @@ def workspace_page(request, pk: int):
             "save": reverse("questiondoc-detail", args=[question.pk]),
             "submit": reverse("questiondoc-submit", args=[question.pk]),
             "next": reverse("workspace-next", args=[project.pk]),
+            "comments": reverse("comment-list"),
+            "comment_resolve": reverse("comment-resolve", args=[0]).replace("/0/", "/{id}/"),
         },
+        "comments": CommentSerializer(comments.for_question(question=question).select_related("project"), many=True,
+                                      context={"request": request}).data,
+        "can_comment": comments.may_comment(user=request.user, question=question),
         "csrf_token": get_token(request),
         "can_annotate": selectors.can(user=request.user, project=project, capability=Capability.ANNOTATE),
     }
@@ -184,6 +192,15 @@ def workspace_next(request, pk: int):
     return redirect("workspace", pk=question.pk)
 
 
+def _hide_blind(question: Question, user) -> None:
+    """404 for a question double annotation keeps from this user (a second pass of their own question, the first
+    pass of a second pass they are making...: see annotation.double)."""
+    from annotation import double
+
+    if not double.may_see(question, user=user):
+        raise Http404("no such question")
+
+
 def _changes(before: dict | None, after: dict | None) -> list[tuple[str, object, object]]:
     keys = sorted(set(before or {}) | set(after or {}))
     return [(k, (before or {}).get(k), (after or {}).get(k)) for k in keys
@@ -198,6 +215,7 @@ def question_history(request, pk: int):
 
     question = get_object_or_404(Question.objects.select_related("video__project"), pk=pk)
     project, _ = project_for_page(request, question.video.project_id)
+    _hide_blind(question, request.user)
     can_manage = selectors.can(user=request.user, project=project, capability=Capability.MANAGE)
     if request.method == "POST":
         project_for_page(request, question.video.project_id, Capability.MANAGE)
@@ -208,7 +226,7 @@ def question_history(request, pk: int):
         entry = get_object_or_404(AuditEntry, pk=int(entry_id), target_type="question", target_id=question.pk)
         try:
             workspace.restore(question=question, entry=entry, user=request.user)
-        except workspace.InvalidDoc as exc:
+        except (workspace.InvalidDoc, workspace.NotEditable) as exc:
             messages.error(request, f"That state cannot be restored: {exc}")
         else:
             messages.success(request, f"Restored the state before the change of {entry.at:%Y-%m-%d %H:%M:%S}.")
@@ -241,32 +259,146 @@ def review_queues(request, pk: int):
         for queue in ReviewQueue.values
     }
     rows = [(value, label, counts[value]) for value, label in ReviewQueue.choices]
-    return render(request, "annotation/review_queues.html", {"project": project, "rows": rows})
+    try:
+        shares = sampling.shares(project=project)
+    except sampling.SamplingError as exc:
+        shares = None
+        messages.error(request, str(exc))
+    return render(request, "annotation/review_queues.html", {
+        "project": project, "rows": rows, "shares": shares,
+        "can_manage": selectors.can(user=request.user, project=project, capability=Capability.MANAGE),
+    })
+
+
+@login_required
+def review_sample(request, pk: int):
+    """Managers: top up the audit and double-annotation samples of every stratum (after a share changed)."""
+    from annotation.models import ReviewQueue
+
+    project, _ = project_for_page(request, pk, Capability.MANAGE)
+    if request.method != "POST":
+        return redirect("review-queues", pk=project.pk)
+    try:
+        created = sampling.backfill(project=project)
+    except sampling.SamplingError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Sampled {created[ReviewQueue.AUDIT]} question(s) for audit and "
+                                  f"{created[ReviewQueue.DOUBLE]} for double annotation.")
+    return redirect("review-queues", pk=project.pk)
+
+
+@login_required
+def double_next(request, pk: int):
+    """Annotators and up: take the next question to annotate a second time, blind, and open its second pass."""
+    from annotation import double, review
+    from annotation.models import ReviewQueue
+
+    project, _ = project_for_page(request, pk, Capability.ANNOTATE)
+    if request.method != "POST":
+        return redirect("project-home", pk=project.pk)
+    item = review.claim_next(project=project, queue=ReviewQueue.DOUBLE, user=request.user)
+    second = double.second_pass_of(item) if item is not None and item.question_id is not None else None
+    if second is None:
+        messages.info(request, "No question waits for a second annotation by you.")
+        return redirect("project-home", pk=project.pk)
+    return redirect("workspace", pk=second.pk)
 
 
 @login_required
 def review_item(request, pk: int):
-    """One claimed item: the question, its clues against its count, and the decision."""
-    from annotation import review
-    from annotation.models import ReviewItem
+    """One claimed item: the question, its clues against its count, and the decision. A double-annotation item
+    shows only what its second annotator may see, and their way to the second pass."""
+    from annotation import comments, double, review
+    from annotation.models import ReviewItem, ReviewQueue, ReviewState
 
     item = get_object_or_404(ReviewItem.objects.select_related("question__video", "project"), pk=pk)
     project, _ = project_for_page(request, item.project_id, Capability.REVIEW)
     question = item.question
+    double_item = item.queue == ReviewQueue.DOUBLE
+    if question is not None and not double_item:
+        _hide_blind(question, request.user)
     if request.method == "POST":
+        decision, comment = request.POST.get("decision", ""), request.POST.get("comment", "")
         try:
-            review.decide_arbitration(item=item, user=request.user, decision=request.POST.get("decision", ""),
-                                      comment=request.POST.get("comment", ""))
-        except review.ReviewError as exc:
+            # The reason of a send-back or a rejection reaches the annotator as a comment in the workspace
+            # (audit decisions write theirs themselves).
+            with transaction.atomic():
+                time = comments.parse_seconds(request.POST.get("comment_time", ""))
+                review.decide(item=item, user=request.user, decision=decision, comment=comment, comment_time=time)
+                if item.queue == ReviewQueue.ARBITRATION and decision in ("send_back", "reject"):
+                    comments.add_review_comment(item=item, user=request.user, text=comment, time=time)
+        except (review.ReviewError, comments.CommentError, comments.NotAllowed) as exc:
             messages.error(request, str(exc))
             return redirect("review-item", pk=item.pk)
         messages.success(request, "Decided.")
         return redirect("review-queues", pk=project.pk)
     from annotation.workspace import clue_count
 
-    clues = list(question.clues.all()) if question else []
+    clues = list(question.clues.all()) if question and not double_item else []
+    second = double.second_pass_of(item) if double_item and question else None
     return render(request, "annotation/review_item.html", {
         "item": item, "project": project, "question": question,
-        "clue_count": clue_count(question, clues) if question else 0,
+        "clue_count": clue_count(question, clues) if question and not double_item else 0,
         "mine": item.claimed_by_id == request.user.pk,
+        "double_item": double_item,
+        # The claimer's way to their blind second pass; the agreement once it is submitted.
+        "second_pass": second if second is not None and second.annotator_id == request.user.pk else None,
+        "agreement": item.result if double_item and item.state == ReviewState.DONE else None,
+        # The first pass's comments could tell its count: not on a double-annotation item.
+        "question_comments": comments.for_question(question=question) if question and not double_item else [],
     })
+
+
+@login_required
+def agreement_page(request, pk: int):
+    """Double annotation's agreement (reviewers and managers): per pair, per annotator and for the project, and
+    the frozen CG-AV-Counting releases a manager builds the human baseline of."""
+    from annotation import agreement
+    from benchmark.models import Release, ReleaseFormat, ReleaseState
+
+    project, _ = project_for_page(request, pk, Capability.REVIEW)
+    releases = Release.objects.filter(project=project, format=ReleaseFormat.CG_AV_COUNTING,
+                                      state=ReleaseState.FROZEN).order_by("-created_at")
+    return render(request, "annotation/agreement.html", {
+        "project": project, "pairs": agreement.pairs(project=project, viewer=request.user),
+        "people": agreement.per_annotator(project=project), "total": agreement.project_agreement(project=project),
+        "releases": releases,
+        "can_manage": selectors.can(user=request.user, project=project, capability=Capability.MANAGE),
+    })
+
+
+@login_required
+def quality_page(request, pk: int):
+    """Per-annotator throughput, arbitration rate, audit outcomes and agreement (reviewers and managers)."""
+    from annotation import quality
+
+    project, _ = project_for_page(request, pk, Capability.REVIEW)
+    return render(request, "annotation/quality.html", {
+        "project": project, "rows": quality.annotator_quality(project=project), "mine": False,
+        "gap_minutes": int(quality.SESSION_GAP.total_seconds() // 60),
+        "allowance_minutes": int(quality.SESSION_ALLOWANCE.total_seconds() // 60),
+    })
+
+
+@login_required
+def my_quality_page(request, pk: int):
+    """The quality page's row of the member looking at it."""
+    from annotation import quality
+
+    project, _ = project_for_page(request, pk)
+    return render(request, "annotation/quality.html", {
+        "project": project, "rows": quality.annotator_quality(project=project, user=request.user), "mine": True,
+        "can_review": selectors.can(user=request.user, project=project, capability=Capability.REVIEW),
+        "gap_minutes": int(quality.SESSION_GAP.total_seconds() // 60),
+        "allowance_minutes": int(quality.SESSION_ALLOWANCE.total_seconds() // 60),
+    })
+
+
+@login_required
+def funnel_page(request, pk: int):
+    """How many items reached each step of the project's pipeline (reviewers and managers)."""
+    from annotation import quality
+
+    project, _ = project_for_page(request, pk, Capability.REVIEW)
+    return render(request, "annotation/funnel.html", {"project": project, "steps": quality.funnel(project=project)})

@@ -21,11 +21,15 @@ from annotation.models import (
     ReviewQueue,
     ReviewState,
 )
-from annotation import audit
+from annotation import audit, sampling
 from annotation.services import StaleEdit
 
 CLAIM_TTL = timedelta(minutes=settings.CLUEBENCH_CLAIM_MINUTES)
 EDITABLE_STATES = (QuestionState.DRAFT, QuestionState.ANSWERED)
+# Out of the annotator's hands, a question is edited by the reviewer holding its item of this queue.
+HELD_BY_REVIEWER = {QuestionState.ARBITRATION: ReviewQueue.ARBITRATION, QuestionState.POOLED: ReviewQueue.AUDIT}
+# What a second pass keeps from its first pass: the question as asked.
+ASKED_FIELDS = ("text", "category", "modality", "ref_start", "ref_end")
 
 
 class InvalidDoc(Exception):
@@ -137,15 +141,21 @@ def _check_clue(clue, category, video, cluster_names) -> tuple[str | None, dict]
                   "x2": float(x2), "y2": float(y2), "cluster": cluster}
 
 
-def save_doc(*, question: Question, expected_version: int, doc: dict, user, action: str = "question.save",
-             allow_any_state: bool = False) -> Question:
+def save_doc(*, question: Question, expected_version: int, doc: dict, user, action: str = "question.save") -> Question:
     fields, clues = validate_doc(doc, video=question.video)
     with transaction.atomic():
         current = Question.objects.select_for_update().select_related("video").get(pk=question.pk)
         if current.version != expected_version:
             raise StaleEdit(current)
-        if current.state not in EDITABLE_STATES and not allow_any_state:
+        if not editable_by(current, user):
             raise NotEditable(f"the question is {current.get_state_display().lower()}; it can no longer be edited")
+        if current.state == QuestionState.SECOND_PASS:
+            asked = {name: getattr(current, name) for name in ASKED_FIELDS}
+            asked["text"] = asked["text"].strip()
+            changed = [name for name in ASKED_FIELDS if fields[name] != asked[name]]
+            if changed:
+                raise InvalidDoc({name: "a second pass keeps the question as asked (text, category, type and "
+                                        "reference interval); count and clue it" for name in changed})
         before = doc_of(current)
         for name, value in fields.items():
             setattr(current, name, value)
@@ -156,10 +166,26 @@ def save_doc(*, question: Question, expected_version: int, doc: dict, user, acti
         current.claimed_by, current.claimed_at = user, timezone.now()
         current.save()
         Clue.objects.filter(question=current).delete()
-        Clue.objects.bulk_create(Clue(question=current, created_by=user, **row) for row in clues)
+        saved = Clue.objects.bulk_create(Clue(question=current, created_by=user, **row) for row in clues)
+        if current.state == QuestionState.POOLED:
+            _keep_pooled_consistent(current, saved)
+        # Saving is working on it: the reviewer's (or second annotator's) claim on its item does not expire meanwhile.
+        ReviewItem.objects.filter(question_id=current.second_pass_of_id or current.pk, state=ReviewState.CLAIMED,
+                                  claimed_by=user).update(claimed_at=timezone.now())
         audit.record(project=current.video.project_id, actor=user, action=action, target_type="question",
                      target_id=current.pk, before=before, after=doc_of(Question.objects.get(pk=current.pk)))
     return current
+
+
+def _keep_pooled_consistent(question: Question, clues: list[Clue]) -> None:
+    """A pooled question fixed during an audit stays fit for a release: as many clues as its count, and the final
+    interval recomputed from them."""
+    count = clue_count(question, clues)
+    if count != question.drafted_answer:
+        raise InvalidDoc({"drafted_answer": f"{count} clue(s) for a count of {question.drafted_answer}: a pooled "
+                                            "question keeps one clue per counted instance"})
+    question.final_start, question.final_end = final_interval(question, clues)
+    question.save(update_fields=["final_start", "final_end"])
 
 
 def restore(*, question: Question, entry, user) -> Question:
@@ -169,6 +195,8 @@ def restore(*, question: Question, entry, user) -> Question:
     state = entry.before or entry.after
     with transaction.atomic():
         current = Question.objects.select_for_update().select_related("video").get(pk=question.pk)
+        if current.state == QuestionState.SECOND_PASS:
+            raise NotEditable("a second pass is not restored: it is its annotator's blind work")
         if current.state not in EDITABLE_STATES:
             current.state = QuestionState.ANSWERED if current.drafted_answer is not None else QuestionState.DRAFT
             current.final_start = current.final_end = None
@@ -203,6 +231,10 @@ def submit(*, question: Question, expected_version: int, user) -> tuple[Question
         current = Question.objects.select_for_update().select_related("video").get(pk=question.pk)
         if current.version != expected_version:
             raise StaleEdit(current)
+        if current.state == QuestionState.SECOND_PASS:
+            from annotation.double import submit_second_pass
+
+            return submit_second_pass(current=current, user=user)
         if current.state not in EDITABLE_STATES:
             raise NotEditable(f"the question is {current.get_state_display().lower()} already")
         if current.drafted_answer is None or current.ref_start is None:
@@ -228,6 +260,8 @@ def submit(*, question: Question, expected_version: int, user) -> tuple[Question
         current.save()
         audit.record(project=current.video.project_id, actor=user, action=f"question.submit.{outcome}",
                      target_type="question", target_id=current.pk, before=before, after=doc_of(current))
+        if outcome == "pooled":
+            sampling.sample_pooled(question=current)
     return current, outcome, message
 
 
@@ -250,17 +284,29 @@ def next_question(*, project: Project, user) -> Question | None:
 
 
 def editable_by(question: Question, user) -> bool:
-    """Whether `user` may change the question's document now: while it is being worked on, or, in arbitration,
-    when the user holds its arbitration item (to fix the count or the clues before deciding)."""
+    """Whether `user` may change the question's document now: while it is being worked on; in arbitration or in
+    the pool, when the user holds its arbitration or audit item (to fix the count or the clues before
+    deciding); a second pass, by its annotator while they hold its double-annotation item."""
     if question.state in EDITABLE_STATES:
         return True
-    return question.state == QuestionState.ARBITRATION and ReviewItem.objects.filter(
-        question=question, queue=ReviewQueue.ARBITRATION, state=ReviewState.CLAIMED, claimed_by=user
+    if question.state == QuestionState.SECOND_PASS:
+        return question.annotator_id == user.pk and ReviewItem.objects.filter(
+            question_id=question.second_pass_of_id, queue=ReviewQueue.DOUBLE, state=ReviewState.CLAIMED,
+            claimed_by=user,
+        ).exists()
+    queue = HELD_BY_REVIEWER.get(question.state)
+    return queue is not None and ReviewItem.objects.filter(
+        question=question, queue=queue, state=ReviewState.CLAIMED, claimed_by=user
     ).exists()
 
 
 def doc_for(question: Question, user) -> dict:
-    """The document as the workspace gets it: with whether this user may edit it."""
+    """The document as the workspace gets it: with whether this user may edit it. Hidden (see
+    annotation.double) for a user who must not see it."""
+    from annotation.double import Hidden, may_see
+
+    if not may_see(question, user=user):
+        raise Hidden(question.pk)
     return {**doc_of(question), "editable": editable_by(question, user)}
 
 

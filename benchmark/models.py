@@ -82,6 +82,9 @@ class Submission(models.Model):
     model_name = models.CharField(max_length=200)
     file = models.FileField(upload_to="submissions/", max_length=500, blank=True)
     is_human_baseline = models.BooleanField(default=False)
+    # The truth indices the submission is scored on; null: all of them. Only a human baseline covers part of a
+    # release (the questions that were annotated twice).
+    scored_indices = models.JSONField(null=True, blank=True)
     state = models.CharField(max_length=16, choices=SubmissionState.choices, default=SubmissionState.PENDING)
     metrics = models.JSONField(null=True, blank=True)
     error = models.TextField(blank=True)
@@ -97,6 +100,9 @@ class Submission(models.Model):
             models.CheckConstraint(condition=Q(state__in=SubmissionState.values), name="submission_state_valid"),
             models.CheckConstraint(
                 condition=~Q(state=SubmissionState.SCORED) | Q(metrics__isnull=False), name="submission_scored_has_metrics"
+            ),
+            models.CheckConstraint(
+                condition=Q(scored_indices__isnull=True) | Q(is_human_baseline=True), name="submission_subset_is_baseline"
             ),
         ]
 

@@ -32,8 +32,27 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def evaluate(*, format: str, truth_path: Path, predictions_path: Path) -> dict:
-    """{"metrics": {...}, "items": [...]} with per-item scores (JSON-safe)."""
+def _subset(truth: list, predictions: list[dict], indices: list[int]) -> tuple[list, list[dict]]:
+    """The truth items at `indices` and the predictions renumbered to their positions among them."""
+    if len(set(indices)) != len(indices) or not all(
+        isinstance(i, int) and not isinstance(i, bool) and 0 <= i < len(truth) for i in indices
+    ):
+        raise ScoringError(f"the items to score must be distinct indices of the truth (0..{len(truth) - 1})")
+    position = {index: n for n, index in enumerate(indices)}
+    renumbered = []
+    for record in predictions:
+        if record["index"] not in position:
+            raise ScoringError(f"predictions: index {record['index']} is not one of the items this submission is "
+                               "scored on")
+        renumbered.append({**record, "index": position[record["index"]]})
+    return [truth[i] for i in indices], renumbered
+
+
+def evaluate(*, format: str, truth_path: Path, predictions_path: Path, indices: list[int] | None = None) -> dict:
+    """{"metrics": {...}, "items": [...]} with per-item scores (JSON-safe). With `indices` (CG-AV-Counting), only
+    those truth items are scored, as if the truth held nothing else; items keep their indices in the truth."""
+    if indices is not None and format != "cg-av-counting":
+        raise ScoringError("only a CG-AV-Counting submission can be scored on part of the truth")
     if format == "cg-av-counting":
         try:
             truth = cgav.load(truth_path)
@@ -43,7 +62,12 @@ def evaluate(*, format: str, truth_path: Path, predictions_path: Path) -> dict:
             predictions = cgav_metrics.load_predictions(predictions_path, truth_size=len(truth))
         except cgav_metrics.PredictionError as exc:
             raise ScoringError(f"predictions: {exc}") from None
+        if indices is not None:
+            truth, predictions = _subset(truth, predictions, indices)
         report = cgav_metrics.score(truth, predictions)
+        if indices is not None:
+            for item in report.items:
+                item.index = indices[item.index]
     elif format == "r-avst":
         try:
             truth = ravst.load(Path(truth_path))

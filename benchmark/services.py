@@ -120,8 +120,9 @@ def submission_dir(submission) -> Path:
 
 
 def submit_predictions(*, release: Release, model_name: str, upload, user=None, is_human_baseline: bool = False,
-                       dispatch: bool = True):
-    """Store a predictions file for a frozen release and queue its scoring."""
+                       scored_indices: list[int] | None = None, dispatch: bool = True):
+    """Store a predictions file for a frozen release and queue its scoring. A human baseline may be scored on
+    part of the release only (`scored_indices`: the truth indices it answers)."""
     from benchmark.models import Submission
     from pipeline.services import enqueue_job
 
@@ -132,9 +133,12 @@ def submit_predictions(*, release: Release, model_name: str, upload, user=None, 
                            f"{' or '.join(sorted(TRUTH_FILES))} release")
     if not model_name.strip():
         raise ReleaseError("name the model whose predictions these are")
+    if scored_indices is not None and not is_human_baseline:
+        raise ReleaseError("only a human baseline is scored on part of a release")
     with transaction.atomic():
         submission = Submission.objects.create(
             release=release, model_name=model_name.strip(), submitted_by=user, is_human_baseline=is_human_baseline,
+            scored_indices=scored_indices,
         )
         folder = submission_dir(submission)
         folder.mkdir(parents=True, exist_ok=True)
@@ -159,7 +163,7 @@ def score_submission(submission) -> None:
     try:
         result = evaluate(
             format=release.format, truth_path=truth_path(release),
-            predictions_path=Path(settings.MEDIA_ROOT) / submission.file.name,
+            predictions_path=Path(settings.MEDIA_ROOT) / submission.file.name, indices=submission.scored_indices,
         )
     except ScoringError as exc:
         type(submission).objects.filter(pk=submission.pk).update(state=SubmissionState.FAILED, error=str(exc))

@@ -12,7 +12,7 @@ from django.utils.http import content_disposition_header
 from annotation import selectors
 from annotation.permissions import Capability
 from annotation.views import project_for_page
-from benchmark import services
+from benchmark import baseline, services
 from benchmark.formats import ravst
 from benchmark.models import Release, ReleaseFormat, ReleaseState, Submission, SubmissionState
 from benchmark.services import KIND_FORMATS, ReleaseError, release_dir, submission_dir, truth_path
@@ -98,12 +98,27 @@ def release_detail(request, pk: int):
         charts = with_scale((cgav_stats if release.format == ReleaseFormat.CG_AV_COUNTING else ravst_stats)(truth_path(release)))
     columns = LEADERBOARD_COLUMNS.get(release.format, [])
     submissions = list(release.submissions.order_by("-is_human_baseline", "-created_at"))
-    rows = [(s, [metric(s.metrics, key) for key, _ in columns]) for s in submissions]
+    rows = [(s, [metric(s.metrics, key) for key, _ in columns], baseline.coverage(submission=s)) for s in submissions]
     return render(request, "benchmark/release_detail.html", {
         "release": release, "project": project, "can_manage": can_manage, "charts": charts,
         "files": release.files.order_by("path"), "columns": columns, "rows": rows,
         "scorable": release.format in services.TRUTH_FILES,
+        "baseline_buildable": release.format == ReleaseFormat.CG_AV_COUNTING and release.state == ReleaseState.FROZEN,
     })
+
+
+@login_required
+def release_human_baseline(request, pk: int):
+    """Managers: score the release's questions' second passes (double annotation) as the human baseline."""
+    release = _release_for_page(request, pk, Capability.MANAGE)
+    if request.method == "POST":
+        try:
+            baseline.build_human_baseline(release=release, user=request.user)
+        except ReleaseError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "Human baseline built from the second passes; scoring runs on the export queue.")
+    return redirect("release", pk=release.pk)
 
 
 @login_required

@@ -150,6 +150,59 @@ CASES = [
 ]
 
 
+def comment_of(w: dict):
+    """A reviewer's comment on the world's question (which has no annotator), made on first use."""
+    from annotation.models import Comment
+
+    if "comment" not in w:
+        w["comment"] = Comment.objects.create(project=w["project"], question=w["question"], author=w["team"].reviewer,
+                                              text="A beep is missing at 12 s", time=12.0)
+    return w["comment"]
+
+
+CASES += [
+    # quality control: comments, quality and funnel pages
+    Case("comments of a question", "get", lambda w: reverse("comment-list") + f"?question={w['question'].pk}",
+         "annotator"),
+    Case("comment detail", "get", lambda w: reverse("comment-detail", args=[comment_of(w).pk]), "annotator"),
+    # The world's question has no annotator: only reviewers and managers may comment on it or resolve others'.
+    Case(
+        "add comment", "post", lambda w: reverse("comment-list"), "reviewer",
+        data=lambda w: {"question": w["question"].pk, "text": "Check the beep at 3 s", "time": 3.0}, ok=201,
+    ),
+    Case("resolve comment", "post", lambda w: reverse("comment-resolve", args=[comment_of(w).pk]), "reviewer"),
+    Case("quality page", "get", lambda w: reverse("quality", args=[w["project"].pk]), "reviewer", page=True),
+    Case("my quality page", "get", lambda w: reverse("quality-me", args=[w["project"].pk]), "annotator", page=True),
+    Case("funnel page", "get", lambda w: reverse("funnel", args=[w["project"].pk]), "reviewer", page=True),
+]
+
+
+def review_item_of(w: dict, queue: str):
+    """An item of the world's question in `queue`, made on first use."""
+    key = f"{queue}_item"
+    if key not in w:
+        w[key] = ReviewItem.objects.create(project=w["project"], queue=queue, question=w["question"])
+    return w[key]
+
+
+CASES += [
+    # quality control: sampling, audit and double annotation, agreement and the human baseline
+    Case("review queues page", "get", lambda w: reverse("review-queues", args=[w["project"].pk]), "reviewer",
+         page=True),
+    Case("sample now", "post", lambda w: reverse("review-sample", args=[w["project"].pk]), "manager", page=True,
+         ok=302),
+    Case("take a double-annotation item", "post", lambda w: reverse("double-next", args=[w["project"].pk]),
+         "annotator", page=True, ok=302),
+    Case("audit item page", "get", lambda w: reverse("review-item", args=[review_item_of(w, "audit").pk]), "reviewer",
+         page=True),
+    Case("double-annotation item page", "get", lambda w: reverse("review-item", args=[review_item_of(w, "double").pk]),
+         "reviewer", page=True),
+    Case("agreement page", "get", lambda w: reverse("agreement", args=[w["project"].pk]), "reviewer", page=True),
+    Case("build the human baseline", "post", lambda w: reverse("release-human-baseline", args=[w["release"].pk]),
+         "manager", page=True, ok=302),
+]
+
+
 def expected_status(case: Case, role: str) -> int:
     if role == "anonymous":
         return 302 if case.page else 401

@@ -119,6 +119,55 @@ def test_concurrent_reviewers_never_get_the_same_item(team, video, django_user_m
     assert len(taken) == 30 and len(set(taken)) == 30
 
 
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_reviewers_on_the_audit_queue_never_get_the_same_item(team, video, django_user_model):
+    """Six reviewers pull from one audit queue at once, round after round, until it is empty: each item is
+    handed out exactly once, and never to the question's annotator."""
+    from tests.integration.pooling import pooled_question
+
+    reviewers = [team.reviewer, team.manager] + [
+        django_user_model.objects.create_user(username=f"a{i}", password="x") for i in range(4)
+    ]
+    for user in reviewers[2:]:
+        Membership.objects.create(project=team.project, user=user, role=Role.REVIEWER)
+    authors = [team.annotator, *reviewers]
+    for n in range(60):
+        item = ReviewItem.objects.create(project=team.project, queue="audit",
+                                         question=pooled_question(video, authors[n % len(authors)]))
+        assert item.state == "open"
+    taken: list[tuple[int, int]] = []
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+    barrier = threading.Barrier(len(reviewers))
+
+    def work(user):
+        try:
+            for _ in range(20):
+                barrier.wait()
+                item = review.claim_next(project=team.project, queue="audit", user=user)
+                if item is None:
+                    continue
+                with lock:
+                    taken.append((item.pk, user.pk))
+                ReviewItem.objects.filter(pk=item.pk).update(state="done", decision="approve",
+                                                             decided_at=timezone.now())
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work, args=(u,)) for u in reviewers]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    pks = [pk for pk, _ in taken]
+    assert len(pks) == 60 and len(set(pks)) == 60
+    annotator_of = dict(ReviewItem.objects.values_list("pk", "question__annotator_id"))
+    assert all(annotator_of[pk] != user for pk, user in taken)
+
+
 def test_the_reviewer_holding_an_item_fixes_its_clues_through_the_workspace(team, video):
     from rest_framework.test import APIClient
 

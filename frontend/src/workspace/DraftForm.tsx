@@ -16,6 +16,7 @@ export const STATE_LABELS: Record<QuestionStateName, string> = {
   arbitration: 'In arbitration',
   pooled: 'In the candidate pool',
   rejected: 'Rejected',
+  second_pass: 'Second pass (blind double annotation)',
 };
 
 /** The coalescing keys of the form's fields: typing in one field is one undo step. */

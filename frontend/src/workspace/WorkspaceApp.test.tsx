@@ -2,7 +2,7 @@ import { act, cleanup, fireEvent, render, screen, within } from '@testing-librar
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { BoxCanvasProps } from './canvas/BoxCanvas';
 import { editableOf, eventClue, PALETTE } from './doc';
-import { jsonResponse, makeData, makeQuestion } from './fixtures';
+import { jsonResponse, makeComment, makeData, makeQuestion } from './fixtures';
 import { localKey, saveLocal } from './persistence';
 import type { TimelineHandle, TimelineProps } from './timeline/Timeline';
 import type { QuestionDoc, WorkspaceData } from './types';
@@ -581,6 +581,15 @@ describe('WorkspaceApp', () => {
     expect(text('outcome')).toContain('Sent to arbitration: 1 clues for a count of 3');
   });
 
+  it('a submitted second pass says it is recorded for the agreement score', async () => {
+    const { fetchImpl } = setup({ state: 'second_pass', editable: true, clues: [eventClue(11, 12)], drafted_answer: 1 });
+    const done = makeQuestion({ clues: [eventClue(11, 12)], drafted_answer: 1, state: 'second_pass', version: 5, editable: false });
+    fetchImpl.mockResolvedValueOnce(jsonResponse({ question: done, outcome: 'agreement', message: '' }));
+    press('Enter', { ctrlKey: true });
+    await tick(0);
+    expect(text('outcome')).toContain('Second pass recorded for the agreement score');
+  });
+
   it('submit refuses an unfinished draft without asking the server', async () => {
     const { fetchImpl } = setup({ drafted_answer: null });
     fireEvent.click(screen.getByRole('button', { name: 'Submit' }));
@@ -601,5 +610,68 @@ describe('WorkspaceApp', () => {
     expect(valueOf('Start (s)')).toBe('10');
     await tick(2000);
     expect(fetchImpl).not.toHaveBeenCalled();
+  });
+});
+
+describe('WorkspaceApp comments', () => {
+  it('shows the comments, marks the open ones on the timeline and seeks to them', () => {
+    const { video } = setup({}, {
+      comments: [
+        makeComment({ review_decision: 'send_back' }),
+        makeComment({ id: 32, time: null, frame_index: 100 }),
+        makeComment({ id: 33, time: 5, resolved_at: '2026-03-02T10:00:00Z', resolved_by_name: 'ann' }),
+      ],
+    });
+    const panel = within(screen.getByRole('region', { name: 'Comments' }));
+    expect(panel.getAllByTestId('comment')).toHaveLength(3);
+    expect(panel.getByText('Sent back')).toBeTruthy();
+    const markers = stubs.timeline!.regions.filter((r) => r.key.startsWith('comment-'));
+    expect(markers).toEqual([
+      { key: 'comment-31', start: 12.3, end: 12.3, color: '#d97706', label: 'comment', editable: false },
+      { key: 'comment-32', start: 4.02, end: 4.02, color: '#d97706', label: 'comment', editable: false },
+    ]);
+
+    fireEvent.click(panel.getByRole('button', { name: '12.3 s' }));
+    expect(video.currentTime).toBeCloseTo(12.3);
+    expect(text('position')).toContain('frame 307');
+    fireEvent.click(panel.getByRole('button', { name: 'frame 100' }));
+    expect(text('position')).toContain('frame 100');
+    // A marker clicked on the timeline goes to its comment and selects nothing.
+    act(() => stubs.timeline!.onSelect('comment-31'));
+    expect(video.currentTime).toBeCloseTo(12.3);
+    expect(stubs.timeline!.selectedKey).toBeNull();
+  });
+
+  it('adds a comment at the playhead and marks it', async () => {
+    const { video, fetchImpl } = setup();
+    at(video, 4.5);
+    fireEvent.change(screen.getByLabelText('New comment'), { target: { value: 'Listen again here' } });
+    fetchImpl.mockResolvedValueOnce(jsonResponse(makeComment({ id: 50, text: 'Listen again here', time: 4.5 }), 201));
+    await act(async () => {
+      fireEvent.click(screen.getByRole('button', { name: 'Comment at 4.5 s' }));
+    });
+    expect(request(fetchImpl).url).toBe('/api/v1/comments/');
+    expect(request(fetchImpl).body).toEqual({ question: 7, text: 'Listen again here', time: 4.5 });
+    expect(stubs.timeline!.regions.some((r) => r.key === 'comment-50' && r.start === 4.5)).toBe(true);
+    // Typing the comment triggered no shortcut and no save of the question.
+    expect(fetchImpl).toHaveBeenCalledTimes(1);
+    expect(saveStatus()).toBe('Saved');
+  });
+
+  it('anchors a comment on a box question to the frame shown', async () => {
+    const { fetchImpl } = setup({ category: 'object', clues: [] });
+    for (let k = 0; k < 3; k += 1) press('.');
+    fireEvent.change(screen.getByLabelText('New comment'), { target: { value: 'Box the dog here' } });
+    fetchImpl.mockResolvedValueOnce(jsonResponse(makeComment({ id: 51, time: null, frame_index: 3 }), 201));
+    await act(async () => {
+      fireEvent.click(screen.getByRole('button', { name: 'Comment at frame 3' }));
+    });
+    expect(request(fetchImpl).body).toEqual({ question: 7, text: 'Box the dog here', frame_index: 3 });
+  });
+
+  it('without the right to comment, only reads', () => {
+    setup({}, { can_comment: false, comments: [makeComment({ can_resolve: false })] });
+    expect(screen.queryByLabelText('New comment')).toBeNull();
+    expect(screen.getAllByTestId('comment')).toHaveLength(1);
   });
 });

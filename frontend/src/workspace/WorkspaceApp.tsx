@@ -1,7 +1,9 @@
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { saveDoc, submitDoc } from './api';
 import { BoxCanvas, type CanvasBox } from './canvas/BoxCanvas';
 import { CluePanel } from './CluePanel';
+import { anchorTime } from './comments';
+import { CommentsPanel } from './CommentsPanel';
 import { ConflictPanel } from './ConflictPanel';
 import {
   addClue,
@@ -38,7 +40,7 @@ import { Player, useMediaClock } from './Player';
 import { DocSync, isEditable, type SaveStatus, type SyncSnapshot } from './sync';
 import { clampMs, clampTime, formatInterval, formatTime, frameAt, frameUrl, stepFrame, timeOfFrame } from './time';
 import { Timeline, type TimelineHandle, type TimelineRegion } from './timeline/Timeline';
-import type { QuestionDoc, SubmitResult, WorkspaceData } from './types';
+import type { CommentInfo, QuestionDoc, SubmitResult, WorkspaceData } from './types';
 
 export interface WorkspaceAppProps {
   data: WorkspaceData;
@@ -53,6 +55,8 @@ const UNSAVED_STATUSES: readonly SaveStatus[] = ['pending', 'saving', 'invalid',
 
 /** The reference interval's colour on the timeline. */
 const REF_COLOR = '#808080';
+/** Open comments are markers of this colour on the timeline. */
+const COMMENT_COLOR = '#d97706';
 
 function statusText(snapshot: SyncSnapshot, dirty: boolean, editable: boolean): string {
   if (!editable) return 'Read only';
@@ -71,6 +75,7 @@ function statusText(snapshot: SyncSnapshot, dirty: boolean, editable: boolean): 
 /** The sentence that tells the annotator where the submitted question went. */
 export function outcomeText(result: SubmitResult, fps: number): string {
   const q = result.question;
+  if (result.outcome === 'agreement') return 'Second pass recorded for the agreement score';
   if (result.outcome === 'pooled') {
     const final = finalInterval(refOf(q), q.clues, fps);
     return final === null
@@ -153,6 +158,8 @@ export function WorkspaceApp({ data, fetchImpl }: WorkspaceAppProps) {
   const [submitMessage, setSubmitMessage] = useState<string | null>(null);
   const [outcome, setOutcome] = useState<SubmitResult | null>(null);
   const submitBusy = useRef(false);
+  const [comments, setComments] = useState<CommentInfo[]>(() => data.comments ?? []);
+  const commentsFetch = useMemo<typeof fetch>(() => (input, init) => fetchRef.current(input, init), []);
 
   const server: QuestionDoc = snapshot.server;
   const editable = sync.editable && !submitting;
@@ -366,6 +373,12 @@ export function WorkspaceApp({ data, fetchImpl }: WorkspaceAppProps) {
     if (doc.ref_start !== null && doc.ref_end !== null && doc.ref_start < doc.ref_end) {
       list.push({ key: 'ref', start: doc.ref_start, end: doc.ref_end, color: REF_COLOR, label: 'reference', editable });
     }
+    for (const comment of comments) {
+      const at = comment.resolved_at === null ? anchorTime(comment, fps) : null;
+      if (at !== null) {
+        list.push({ key: `comment-${comment.id}`, start: at, end: at, color: COMMENT_COLOR, label: 'comment', editable: false });
+      }
+    }
     let n = 0;
     doc.clues.forEach((clue, index) => {
       if (clue.kind !== 'event') return;
@@ -380,7 +393,7 @@ export function WorkspaceApp({ data, fetchImpl }: WorkspaceAppProps) {
       });
     });
     return list;
-  }, [doc.ref_start, doc.ref_end, doc.clues, editable]);
+  }, [doc.ref_start, doc.ref_end, doc.clues, editable, comments, fps]);
   const changeRegion = (key: string, start: number, end: number) => {
     const s = clampMs(Math.min(start, end), duration);
     const e = clampMs(Math.max(start, end), duration);
@@ -542,7 +555,17 @@ export function WorkspaceApp({ data, fetchImpl }: WorkspaceAppProps) {
     return () => document.removeEventListener('keydown', onKeyDown);
   }, []);
 
-  const selectRegion = useCallback((key: string | null) => setSelectedKey(key), []);
+  // A comment's marker is not selected: clicking it goes to the comment's time.
+  const selectRegion = (key: string | null) => {
+    const comment = comments.find((c) => `comment-${c.id}` === key);
+    const at = comment === undefined ? null : anchorTime(comment, fps);
+    if (at !== null) {
+      pause();
+      seekTo(at);
+      return;
+    }
+    setSelectedKey(key);
+  };
 
   const errors = useMemo<DocErrors>(
     () => ({ ...validateDoc(doc, video), ...snapshot.errors, ...submitErrors }),
@@ -724,6 +747,22 @@ export function WorkspaceApp({ data, fetchImpl }: WorkspaceAppProps) {
               commit({ ...doc, clues: doc.clues.filter((c) => c.kind === doc.category) });
               setSelectedKey(null);
             }}
+          />
+          <CommentsPanel
+            questionId={server.id}
+            comments={comments}
+            onChange={setComments}
+            addUrl={urls.comments ?? null}
+            resolveUrl={urls.comment_resolve ?? null}
+            csrfToken={csrf}
+            fetchImpl={commentsFetch}
+            canComment={data.can_comment === true}
+            anchor={isBoxQuestion ? { frame_index: frame } : { time: clampMs(clock.time, duration) }}
+            onSeek={(t) => {
+              pause();
+              seekTo(t);
+            }}
+            onSeekFrame={seekFrame}
           />
         </section>
       </div>

@@ -38,7 +38,7 @@ export function isQuestionDoc(value: unknown): value is QuestionDoc {
 function isSubmitResult(value: unknown): value is SubmitResult {
   if (value === null || typeof value !== 'object') return false;
   const v = value as Record<string, unknown>;
-  return isQuestionDoc(v.question) && (v.outcome === 'pooled' || v.outcome === 'arbitration');
+  return isQuestionDoc(v.question) && (v.outcome === 'pooled' || v.outcome === 'arbitration' || v.outcome === 'agreement');
 }
 
 const messageOf = (value: unknown): string | null => {
@@ -76,14 +76,14 @@ export function saveErrorsFrom(payload: unknown): SaveErrors {
   return { detail, errors };
 }
 
-interface Answer {
+export interface Answer {
   status: number;
   ok: boolean;
   payload: unknown;
   parsed: boolean;
 }
 
-async function send(
+export async function send(
   fetchImpl: typeof fetch,
   method: 'PUT' | 'POST',
   url: string,
@@ -117,7 +117,7 @@ async function send(
   return { status: response.status, ok: response.ok, payload, parsed };
 }
 
-function failure(answer: Answer): string {
+export function failure(answer: Answer): string {
   const detail = answer.parsed ? detailOf(answer.payload) : null;
   if (detail !== null) return `${detail} (HTTP ${answer.status})`;
   if (answer.status === 403) {

@@ -1,5 +1,5 @@
 // Test data shared by the workspace tests (not imported by the app).
-import type { QuestionDoc, VideoInfo, WorkspaceData } from './types';
+import type { CommentInfo, QuestionDoc, VideoInfo, WorkspaceData } from './types';
 
 export function makeQuestion(overrides: Partial<QuestionDoc> = {}): QuestionDoc {
   return {
@@ -47,9 +47,34 @@ export function makeData(question: Partial<QuestionDoc> = {}, overrides: Partial
       save: '/api/v1/questions/7/',
       submit: '/api/v1/questions/7/submit/',
       next: '/annotate/next/',
+      comments: '/api/v1/comments/',
+      comment_resolve: '/api/v1/comments/{id}/resolve/',
     },
+    comments: [],
+    can_comment: true,
     csrf_token: 'tok123',
     can_annotate: true,
+    ...overrides,
+  };
+}
+
+export function makeComment(overrides: Partial<CommentInfo> = {}): CommentInfo {
+  return {
+    id: 31,
+    question: 7,
+    event: null,
+    review_item: null,
+    review_decision: '',
+    author: 2,
+    author_name: 'rita',
+    text: 'A bark is missing here',
+    time: 12.3,
+    frame_index: null,
+    resolved_by: null,
+    resolved_by_name: '',
+    resolved_at: null,
+    created_at: '2026-03-02T09:00:00Z',
+    can_resolve: true,
     ...overrides,
   };
 }

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { makeData } from './fixtures';
+import { makeComment, makeData } from './fixtures';
 import { readWorkspaceData } from './island';
 
 function script(text: string | null): Element | null {
@@ -40,5 +40,17 @@ describe('readWorkspaceData', () => {
     expect(read.can_annotate).toBe(false);
     expect(read.video.peaks_url).toBeNull();
     expect(read.video.thumbnails_index).toBeNull();
+  });
+
+  it('reads the comments, dropping malformed ones; without comment URLs the panel only reads', () => {
+    const data = makeData({}, { comments: [makeComment()] });
+    const raw = { ...data, comments: [makeComment(), { id: 'x' }, null], can_comment: 1 };
+    const read = readWorkspaceData(script(JSON.stringify(raw)))!;
+    expect(read.comments).toEqual([makeComment()]);
+    expect(read.can_comment).toBe(false);
+    const bare = { ...data, urls: { save: '/s', submit: '/t', next: '/n' }, comments: undefined };
+    const plain = readWorkspaceData(script(JSON.stringify(bare)))!;
+    expect(plain.urls).toEqual({ save: '/s', submit: '/t', next: '/n' });
+    expect(plain.comments).toEqual([]);
   });
 });

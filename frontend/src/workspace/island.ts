@@ -1,4 +1,5 @@
 import { isQuestionDoc } from './api';
+import { isComment } from './comments';
 import type { ThumbnailsIndex, VideoInfo, WorkspaceData } from './types';
 
 const fail = (why: string): null => {
@@ -66,10 +67,16 @@ export function readWorkspaceData(script: Element | null): WorkspaceData | null 
     thumbnails_index: thumbnailsIndex(video.thumbnails_index),
     frame_url_template: video.frame_url_template as string,
   };
+  const commentUrls = {
+    ...(text(urls.comments) !== null ? { comments: urls.comments as string } : {}),
+    ...(text(urls.comment_resolve) !== null ? { comment_resolve: urls.comment_resolve as string } : {}),
+  };
   return {
     question: data.question,
     video: info,
-    urls: { save: urls.save as string, submit: urls.submit as string, next: urls.next },
+    urls: { save: urls.save as string, submit: urls.submit as string, next: urls.next, ...commentUrls },
+    comments: Array.isArray(data.comments) ? data.comments.filter(isComment) : [],
+    can_comment: data.can_comment === true,
     csrf_token: typeof data.csrf_token === 'string' ? data.csrf_token : '',
     can_annotate: data.can_annotate === true,
   };

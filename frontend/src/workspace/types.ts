@@ -5,7 +5,7 @@
 
 export type Category = 'event' | 'object' | 'attribute';
 export type Modality = 'V' | 'A' | 'V2A' | 'A2V' | 'AV';
-export type QuestionStateName = 'draft' | 'answered' | 'arbitration' | 'pooled' | 'rejected';
+export type QuestionStateName = 'draft' | 'answered' | 'arbitration' | 'pooled' | 'rejected' | 'second_pass';
 
 export interface EventClue {
   kind: 'event';
@@ -76,6 +76,27 @@ export interface VideoInfo {
   frame_url_template: string;
 }
 
+/** A comment on the question, anchored to a time (seconds) and/or a frame of the proxy, or to neither. */
+export interface CommentInfo {
+  id: number;
+  question: number | null;
+  event: number | null;
+  /** The review item whose decision it explains, and that decision ("send_back", "reject"...; '' for none). */
+  review_item: number | null;
+  review_decision: string;
+  author: number | null;
+  author_name: string;
+  text: string;
+  time: number | null;
+  frame_index: number | null;
+  resolved_by: number | null;
+  resolved_by_name: string;
+  resolved_at: string | null;
+  created_at: string;
+  /** Whether this user may resolve it now. */
+  can_resolve: boolean;
+}
+
 export interface WorkspaceData {
   question: QuestionDoc;
   video: VideoInfo;
@@ -86,7 +107,15 @@ export interface WorkspaceData {
     submit: string;
     /** Where "next question" goes (a page). */
     next: string;
+    /** POST {question, text, time?, frame_index?} adds a comment: 201 -> CommentInfo; 400 {field: message}. */
+    comments?: string;
+    /** Replace {id}; POST resolves the comment: 200 -> CommentInfo. */
+    comment_resolve?: string;
   };
+  /** The question's comments, oldest first. */
+  comments?: CommentInfo[];
+  /** Whether this user may comment on the question (reviewers, managers, the question's annotator). */
+  can_comment?: boolean;
   csrf_token: string;
   can_annotate: boolean;
 }
@@ -101,6 +130,6 @@ export interface SaveErrors {
 /** POST submit: 200 -> SubmitResult; 409 stale; 400 {detail}. */
 export interface SubmitResult {
   question: QuestionDoc;
-  outcome: 'pooled' | 'arbitration';
+  outcome: 'pooled' | 'arbitration' | 'agreement';
   message: string;
 }

@@ -67,6 +67,12 @@ describe('syncRegions', () => {
     expect(refRegion!.element!.style.outline).toBe('');
   });
 
+  it('draws a marker (start === end) as a solid line', () => {
+    const plugin = fakePlugin();
+    syncRegions(plugin, new Map(), [{ key: 'comment-3', start: 12.3, end: 12.3, color: '#d97706', label: 'comment', editable: false }], null);
+    expect(plugin.addRegion).toHaveBeenCalledWith(expect.objectContaining({ start: 12.3, end: 12.3, color: '#d97706' }));
+  });
+
   it('updates only what changed, by key, and removes the regions gone from the props', () => {
     const plugin = fakePlugin();
     const synced: SyncedRegions = new Map();

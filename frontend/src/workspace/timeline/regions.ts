@@ -8,6 +8,7 @@ import type { Region, RegionParams } from 'wavesurfer.js/plugins/regions';
 export interface TimelineRegion {
   key: string;
   start: number;
+  /** Equal to `start` for a marker: a line at one time (e.g. a comment's). */
   end: number;
   /** CSS colour; drawn translucent over the waveform (hex and rgb() get an alpha). */
   color: string;
@@ -45,6 +46,11 @@ export function regionFill(color: string, selected: boolean): string {
     return `rgba(${m[1]}, ${m[2]}, ${m[3]}, ${alpha})`;
   }
   return c;
+}
+
+/** What the plugin is given as colour: a translucent fill, or for a marker (start === end) its solid line. */
+function pluginColor(spec: TimelineRegion, selected: boolean): string {
+  return spec.start === spec.end ? spec.color : regionFill(spec.color, selected);
 }
 
 /** What a synced plugin region was last given, to tell what changed. */
@@ -98,7 +104,7 @@ export function syncRegions(
         id: spec.key,
         start: spec.start,
         end: spec.end,
-        color: regionFill(spec.color, selected),
+        color: pluginColor(spec, selected),
         drag: spec.editable,
         resize: spec.editable,
         content: spec.label,
@@ -114,7 +120,7 @@ export function syncRegions(
       changes.end = spec.end;
     }
     if (entry.color !== spec.color || entry.selected !== selected) {
-      changes.color = regionFill(spec.color, selected);
+      changes.color = pluginColor(spec, selected);
     }
     if (entry.editable !== spec.editable) {
       changes.drag = spec.editable;

@@ -1,0 +1,110 @@
+"""Which pooled questions are audited and which are annotated a second time.
+
+Each project sets a share of its pooled questions for each of the two queues (``audit_share`` and
+``double_share`` in ``Project.settings``). The share is kept per stratum, a stratum being the questions of one
+category by one annotator, so that every kind of question and every annotator is checked in proportion:
+whenever a question enters the pool, its stratum gets items until ``round(share * pooled)`` of its pooled
+questions have one, the new ones drawn at random among the stratum's pooled questions that have none. The
+project row is locked meanwhile, so two questions pooled at once do not both top the stratum up. Second passes
+are never pooled, so they never count. A sampled question keeps its item when it later leaves the pool.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+
+from django.db import transaction
+
+from annotation import audit
+from annotation.models import Project, Question, QuestionState, ReviewItem, ReviewQueue
+
+#: Project setting -> (queue, default share).
+SHARE_SETTINGS = {
+    "audit_share": (ReviewQueue.AUDIT, 0.1),
+    "double_share": (ReviewQueue.DOUBLE, 0.1),
+}
+
+
+class SamplingError(ValueError):
+    """A project's sampling settings are not usable; the message names the setting."""
+
+
+def settings_errors(settings: dict) -> dict[str, str]:
+    """The problems of the sampling settings in a project's settings object, by setting name."""
+    errors = {}
+    for name in SHARE_SETTINGS:
+        if name not in settings:
+            continue
+        value = settings[name]
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+            errors[name] = f"{name} must be a number from 0 to 1 (a share of the pooled questions), got {value!r}"
+    return errors
+
+
+def shares(*, project: Project) -> dict[str, float]:
+    """Queue -> share of pooled questions it samples, the defaults filled in."""
+    settings = project.settings or {}
+    errors = settings_errors(settings)
+    if errors:
+        raise SamplingError("; ".join(errors.values()))
+    return {queue: float(settings.get(name, default)) for name, (queue, default) in SHARE_SETTINGS.items()}
+
+
+def target(*, share: float, pooled: int) -> int:
+    """How many of a stratum's pooled questions should have an item: the share rounded half up."""
+    return math.floor(share * pooled + 0.5)
+
+
+def _sample_stratum(*, project: Project, queue: str, share: float, category: str, annotator_id: int | None,
+                    rng: random.Random) -> list[ReviewItem]:
+    pooled = Question.objects.filter(video__project=project, state=QuestionState.POOLED, category=category,
+                                     annotator_id=annotator_id)
+    ids = sorted(pooled.values_list("id", flat=True))
+    sampled = set(ReviewItem.objects.filter(project=project, queue=queue, question_id__in=ids)
+                  .values_list("question_id", flat=True))
+    missing = target(share=share, pooled=len(ids)) - len(sampled)
+    if missing <= 0:
+        return []
+    chosen = sorted(rng.sample([pk for pk in ids if pk not in sampled], missing))
+    items = ReviewItem.objects.bulk_create(ReviewItem(project=project, queue=queue, question_id=pk) for pk in chosen)
+    for pk in chosen:
+        audit.record(project=project, actor=None, action=f"review.sample.{queue}", target_type="question",
+                     target_id=pk, before=None,
+                     after={"queue": queue, "share": share, "stratum": {"category": category,
+                                                                       "annotator": annotator_id}})
+    return items
+
+
+def sample_pooled(*, question: Question, rng: random.Random | None = None) -> list[ReviewItem]:
+    """Top up the audit and double-annotation samples of the stratum of a question that just entered the pool.
+
+    Call it inside the transaction that pools the question."""
+    rng = rng or random.Random()
+    items = []
+    with transaction.atomic():
+        project = Project.objects.select_for_update().get(pk=question.video.project_id)
+        for queue, share in shares(project=project).items():
+            items += _sample_stratum(project=project, queue=queue, share=share, category=question.category,
+                                     annotator_id=question.annotator_id, rng=rng)
+    return items
+
+
+def backfill(*, project: Project, rng: random.Random | None = None) -> dict[str, int]:
+    """Top up every stratum of the project (after a share was raised): queue -> items created."""
+    rng = rng or random.Random()
+    created = {}
+    with transaction.atomic():
+        project = Project.objects.select_for_update().get(pk=project.pk)
+        strata = sorted(
+            set(Question.objects.filter(video__project=project, state=QuestionState.POOLED)
+                .values_list("category", "annotator_id")),
+            key=lambda s: (s[0], s[1] is None, s[1] or 0),
+        )
+        for queue, share in shares(project=project).items():
+            created[queue] = sum(
+                len(_sample_stratum(project=project, queue=queue, share=share, category=category,
+                                    annotator_id=annotator_id, rng=rng))
+                for category, annotator_id in strata
+            )
+    return created
