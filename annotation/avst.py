@@ -254,11 +254,30 @@ def save_event_doc(*, event: Event, expected_version: int, doc: dict, user, acce
         QAPair.objects.filter(event=current).delete()
         if accept:
             qa_generation.generate_event_qa(event=current)
+            if not auditing(current, user):
+                from annotation.sampling import sample_accepted_event
+
+                sample_accepted_event(event=current)
         after = _recorded(doc_of(event_queryset().get(pk=current.pk)))
         audit.record(project=current.video.project_id, actor=user,
                      action="event.accept" if accept else "event.save", target_type="event", target_id=current.pk,
                      before=before, after=after)
     return current
+
+
+def auditing(event: Event, user) -> bool:
+    """Whether the user holds the event's audit item (their accept is the audit's fix, not a new review)."""
+    from annotation.models import ReviewItem, ReviewQueue, ReviewState
+
+    return ReviewItem.objects.filter(event=event, queue=ReviewQueue.AUDIT, state=ReviewState.CLAIMED,
+                                     claimed_by=user).exists()
+
+
+def review_view(doc: dict) -> dict:
+    """An event document as ``benchmark.metrics.agreement.box_agreement`` compares reviews."""
+    return {o["name"]: {"audibility": o["audibility"],
+                        "where": [(b["t"], (b["x1"], b["y1"], b["x2"], b["y2"])) for b in o["boxes"]]}
+            for o in doc["objects"]}
 
 
 def _recorded(doc: dict) -> dict:

@@ -101,8 +101,11 @@ def event_review(request, pk: int):
     project, _ = _avst_project(request, event.video.project_id)
     data = {"doc_url": reverse("eventdoc-detail", args=[event.pk]), "doc": avst.doc_for(event, request.user),
             "csrf_token": get_token(request)}
+    from annotation.comments import for_event
+
     return render(request, "annotation/event_review.html", {
         "project": project, "event": event, "video": event.video, "data": data,
+        "comments": for_event(event=event).filter(resolved_at__isnull=True),
     })
 
 

@@ -140,5 +140,9 @@ def add_review_comment(*, item: ReviewItem, user, text: str, time: float | None 
                        frame_index=frame_index, review_item=item)
 
 
+def for_event(*, event):
+    return Comment.objects.filter(event=event).select_related("author", "resolved_by", "review_item")
+
+
 def for_question(*, question: Question):
     return Comment.objects.filter(question=question).select_related("author", "resolved_by", "review_item")

@@ -78,6 +78,25 @@ class Project(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        """The settings the stages read are checked where people edit them (the admin, the API), so a typo
+        fails there and not later inside a submit or an import."""
+        from django.core.exceptions import ValidationError
+
+        from annotation.sampling import settings_errors
+        from pipeline.avst.filtering import FilterRules, SettingsError
+
+        settings = self.settings if isinstance(self.settings, dict) else {}
+        if not isinstance(self.settings, dict):
+            raise ValidationError({"settings": "settings must be a JSON object"})
+        errors = list(settings_errors(settings).values())
+        try:
+            FilterRules.from_settings(settings.get("filtering"))
+        except SettingsError as exc:
+            errors.append(f"filtering: {exc}")
+        if errors:
+            raise ValidationError({"settings": errors})
+
 
 class Membership(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="memberships")

@@ -45,6 +45,7 @@ def claim_next(*, project: Project, queue: str, user) -> ReviewItem | None:
             ReviewItem.objects.filter(project=project, queue=queue)
             .filter(Q(state=ReviewState.OPEN) | Q(state=ReviewState.CLAIMED, claimed_at__lt=stale))
             .exclude(question__annotator=user)
+            .exclude(event__reviewed_by=user)
         )
         others = ReviewItem.objects.filter(question_id=OuterRef("question_id")).exclude(pk=OuterRef("pk"))
         if queue in (ReviewQueue.AUDIT, ReviewQueue.DOUBLE):
@@ -181,9 +182,68 @@ def decide_audit(*, item: ReviewItem, user, decision: str, comment: str = "",
     return item
 
 
+def decide_event_audit(*, item: ReviewItem, user, decision: str, comment: str = "",
+                       comment_time: float | None = None) -> ReviewItem:
+    """R-AVST: approve an accepted event's objects and boxes as they are; fix: the auditor has corrected them on the
+    event review page and accepted the event again; send_back: back under review (its QA pairs go) with the
+    comment on the event. The item records how far the audit's version agrees with the accepted one."""
+    from annotation import avst, comments
+    from annotation.models import Decision, Event, QAPair
+    from benchmark.metrics.agreement import box_agreement
+
+    if decision not in AUDIT_DECISIONS:
+        raise ReviewError(f"decide one of {', '.join(AUDIT_DECISIONS)}")
+    if decision == "send_back" and not comment.strip():
+        raise ReviewError("say why in the comment")
+    with transaction.atomic():
+        item = ReviewItem.objects.select_for_update(of=("self",)).get(pk=item.pk)
+        if item.queue != ReviewQueue.AUDIT or item.event_id is None:
+            raise ReviewError("this is not an audit item of an event")
+        if item.state == ReviewState.DONE:
+            raise ReviewError("this item is already decided")
+        if item.claimed_by_id != user.pk or item.state != ReviewState.CLAIMED:
+            raise ReviewError("claim the item before deciding it")
+        event = Event.objects.select_for_update(of=("self",)).get(pk=item.event_id)
+        # What the reviewer accepted: the last accept before the audit began.
+        accepted = AuditEntry.objects.filter(target_type="event", target_id=event.pk, action="event.accept",
+                                             at__lt=item.claimed_at).order_by("-at", "-id").first()
+        if accepted is not None and accepted.actor_id == user.pk:
+            raise ReviewError("you cannot audit an event you accepted yourself")
+        event = avst.event_queryset().get(pk=event.pk)
+        current = avst.doc_of(event)
+        if decision == "fix":
+            refixed = AuditEntry.objects.filter(target_type="event", target_id=event.pk, actor=user,
+                                                action="event.accept", at__gte=item.claimed_at).exists()
+            if not refixed or event.state != Decision.ACCEPTED:
+                raise ReviewError("correct the objects or boxes on the event review page and accept the event "
+                                  "there first, or approve it as it is")
+        elif decision == "approve" and event.state != Decision.ACCEPTED:
+            raise ReviewError("the event is no longer accepted: accept it on its review page, or send it back")
+        if decision == "send_back":
+            Event.objects.filter(pk=event.pk).update(state=Decision.PROPOSED, version=event.version + 1)
+            QAPair.objects.filter(event=event).delete()
+            comments.add_review_comment(item=item, user=user, text=comment, time=comment_time)
+        if accepted is not None:
+            item.result = box_agreement(avst.review_view(accepted.after), avst.review_view(current))
+        item.state = ReviewState.DONE
+        item.decision = decision
+        item.comment = comment.strip()
+        item.decided_by = user
+        item.decided_at = timezone.now()
+        item.save()
+        audit.record(project=item.project_id, actor=user, action=f"review.audit.{decision}", target_type="event",
+                     target_id=event.pk, before={"state": event.state}, after={
+                         "state": Decision.PROPOSED if decision == "send_back" else event.state,
+                         "review_comment": item.comment, "agreement": item.result})
+    return item
+
+
 def decide(*, item: ReviewItem, user, decision: str, comment: str = "",
            comment_time: float | None = None) -> ReviewItem:
-    """The decision on an arbitration or audit item of a question, by its queue."""
+    """The decision on an arbitration or audit item of a question, or an audit item of an R-AVST event."""
+    if item.event_id is not None and item.queue == ReviewQueue.AUDIT:
+        return decide_event_audit(item=item, user=user, decision=decision, comment=comment,
+                                  comment_time=comment_time)
     if item.question_id is not None and item.queue == ReviewQueue.ARBITRATION:
         return decide_arbitration(item=item, user=user, decision=decision, comment=comment)
     if item.question_id is not None and item.queue == ReviewQueue.AUDIT:

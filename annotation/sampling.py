@@ -108,3 +108,29 @@ def backfill(*, project: Project, rng: random.Random | None = None) -> dict[str,
                 for category, annotator_id in strata
             )
     return created
+
+
+def sample_accepted_event(*, event, rng: random.Random | None = None) -> list[ReviewItem]:
+    """R-AVST: top up the audit sample of the events the event's reviewer accepted (a stratum per reviewer), at
+    the project's ``audit_share``. Call it inside the transaction that accepts the event."""
+    from annotation.models import Decision, Event
+
+    rng = rng or random.Random()
+    with transaction.atomic():
+        project = Project.objects.select_for_update().get(pk=event.video.project_id)
+        share = shares(project=project)[ReviewQueue.AUDIT]
+        accepted = sorted(Event.objects.filter(video__project=project, state=Decision.ACCEPTED,
+                                               reviewed_by_id=event.reviewed_by_id).values_list("id", flat=True))
+        sampled = set(ReviewItem.objects.filter(project=project, queue=ReviewQueue.AUDIT, event_id__in=accepted)
+                      .values_list("event_id", flat=True))
+        missing = target(share=share, pooled=len(accepted)) - len(sampled)
+        if missing <= 0:
+            return []
+        chosen = sorted(rng.sample([pk for pk in accepted if pk not in sampled], missing))
+        items = ReviewItem.objects.bulk_create(
+            ReviewItem(project=project, queue=ReviewQueue.AUDIT, event_id=pk) for pk in chosen)
+        for pk in chosen:
+            audit.record(project=project, actor=None, action="review.sample.audit", target_type="event", target_id=pk,
+                         before=None, after={"queue": ReviewQueue.AUDIT, "share": share,
+                                             "stratum": {"reviewer": event.reviewed_by_id}})
+    return items

@@ -30,6 +30,12 @@ class ProjectSerializer(serializers.ModelSerializer):
         errors = settings_errors(value)
         if errors:
             raise serializers.ValidationError("; ".join(f"settings.{message}" for message in errors.values()))
+        from pipeline.avst.filtering import FilterRules, SettingsError
+
+        try:
+            FilterRules.from_settings(value.get("filtering"))
+        except SettingsError as exc:
+            raise serializers.ValidationError(f"settings.filtering: {exc}") from None
         return value
 
     def get_role(self, project) -> str | None:

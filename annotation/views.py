@@ -312,7 +312,7 @@ def review_item(request, pk: int):
     from annotation import comments, double, review
     from annotation.models import ReviewItem, ReviewQueue, ReviewState
 
-    item = get_object_or_404(ReviewItem.objects.select_related("question__video", "project"), pk=pk)
+    item = get_object_or_404(ReviewItem.objects.select_related("question__video", "event__video", "project"), pk=pk)
     project, _ = project_for_page(request, item.project_id, Capability.REVIEW)
     question = item.question
     double_item = item.queue == ReviewQueue.DOUBLE
@@ -347,6 +347,8 @@ def review_item(request, pk: int):
         "agreement": item.result if double_item and item.state == ReviewState.DONE else None,
         # The first pass's comments could tell its count: not on a double-annotation item.
         "question_comments": comments.for_question(question=question) if question and not double_item else [],
+        "event": item.event,
+        "event_comments": comments.for_event(event=item.event) if item.event_id else [],
     })
 
 

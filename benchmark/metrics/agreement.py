@@ -1,4 +1,5 @@
-"""Agreement between two annotation passes of one CG-AV-Counting question (quality control).
+"""Agreement between two annotation passes of one CG-AV-Counting question (quality control), and between two
+reviews of one R-AVST event's boxes (:func:`box_agreement`).
 
 A question is clued twice: the first pass is the reference, the second (blind)
 pass is scored against it as if it were a model's answer.  Nothing here
@@ -91,6 +92,7 @@ from scipy.optimize import linear_sum_assignment
 from benchmark.metrics import cgav
 
 __all__ = [
+    "box_agreement",
     "COUNT_KEYS",
     "TEMPORAL_KEYS",
     "METRIC_KEYS",
@@ -351,3 +353,27 @@ def aggregate(rows: Iterable[Mapping[str, Any]]) -> dict:
         values = [float(r[key]) for r in rows if r.get(key) is not None]
         out[key] = sum(values) / len(values) if values else None
     return out
+
+
+def box_agreement(first: Mapping[str, Mapping[str, Any]], second: Mapping[str, Mapping[str, Any]]) -> dict:
+    """Agreement of two reviews of one R-AVST event (an accepted review and an audit of it).
+
+    Each side maps an object name to ``{"audibility": str, "where": [(T, (x1, y1, x2, y2)), ...]}``. Objects are
+    paired by name; an object on one side only scores 0. ``viou`` is the mean over objects of the spatio-temporal
+    IoU the R-AVST metric gives a model (``benchmark.metrics.ravst.viou``, the first review as truth);
+    ``audibility`` is the share of paired objects labelled alike. Two empty reviews agree fully.
+    """
+    from benchmark.metrics import ravst
+
+    names = sorted(set(first) | set(second))
+    if not names:
+        return {"objects": 0, "paired": 0, "viou": 1.0, "audibility": 1.0}
+    paired = [n for n in names if n in first and n in second]
+    scores = [ravst.viou(first[n]["where"], second[n]["where"]) if n in paired else 0.0 for n in names]
+    same = [first[n]["audibility"] == second[n]["audibility"] for n in paired]
+    return {
+        "objects": len(names),
+        "paired": len(paired),
+        "viou": sum(scores) / len(scores),
+        "audibility": (sum(same) / len(same)) if same else None,
+    }

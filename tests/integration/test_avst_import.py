@@ -133,3 +133,20 @@ def test_filtering_report_page_shows_counts_and_reasons(tmp_path, client, django
     assert 'data-count="kept">3<' in overview and 'data-video-id="' in overview
     # An annotator may look but not start anything.
     assert client.post(reverse("avst-overview", args=[project.pk]), {"action": "filter"}).status_code == 403
+
+
+def test_settings_are_checked_where_people_edit_them(team):
+    from django.core.exceptions import ValidationError
+    from rest_framework.test import APIClient
+
+    project = team.project
+    client = APIClient()
+    client.force_authenticate(team.manager)
+    url = reverse("project-detail", args=[project.pk])
+    refused = client.patch(url, {"settings": {"filtering": {"min_coverage": 8}}}, format="json")
+    assert refused.status_code == 400 and "min_coverage" in str(refused.json())
+    project.settings = {"filtering": {"max_events": 0}, "audit_share": 2}
+    with pytest.raises(ValidationError) as caught:
+        project.full_clean()
+    assert "max_events" in str(caught.value) and "audit_share" in str(caught.value)
+    assert client.patch(url, {"settings": {"filtering": {"max_events": 4}}}, format="json").status_code == 200
