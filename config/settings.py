@@ -244,7 +244,9 @@ CLUEBENCH_DETECT_TEXT_THRESHOLD = float(os.environ.get("CLUEBENCH_DETECT_TEXT_TH
 CLUEBENCH_DETECT_WINDOW = int(os.environ.get("CLUEBENCH_DETECT_WINDOW", "16"))
 # "cuda", "cuda:1", "cpu"; empty picks cuda when torch sees a GPU.
 CLUEBENCH_DETECT_DEVICE = os.environ.get("CLUEBENCH_DETECT_DEVICE", "")
-# Seconds one event's detection may take before the worker gives up on it (soft limit; hard limit +60 s).
+# torch's CPU threads in a worker that runs the detector (0: torch's default, all cores).
+CLUEBENCH_DETECT_TORCH_THREADS = int(os.environ.get("CLUEBENCH_DETECT_TORCH_THREADS", "1"))
+# Seconds one video's detection task may take before the worker gives up on it (soft limit; hard limit +60 s).
 CLUEBENCH_DETECT_TIME_LIMIT = int(os.environ.get("CLUEBENCH_DETECT_TIME_LIMIT", "900"))
 
 # Minutes after which a question or review item someone took but left returns to the others.

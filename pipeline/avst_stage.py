@@ -112,23 +112,37 @@ def _store_objects(event: Event, proposed, call: LLMCall) -> int:
 # --------------------------------------------------------------------------------------------------------------
 # Grounded-SAM2 (gpu queue)
 
-_DETECTOR = None
+_DETECTOR: tuple[tuple, object] | None = None
 
 
 def detector():
-    """The worker's detector, loaded on first use (after the worker forked) and kept for the process's life."""
+    """The worker's detector, loaded on first use (after the worker forked) and kept for the process's life; loaded
+    again only if the settings it was made from change."""
     global _DETECTOR
-    if _DETECTOR is None:
-        from pipeline.detect import DetectConfig, GroundedSam2
+    from pipeline.detect import DetectConfig
 
+    key = (settings.CLUEBENCH_DETECT_DINO_PATH, settings.CLUEBENCH_DETECT_SAM2_PATH,
+           settings.CLUEBENCH_DETECT_BOX_THRESHOLD, settings.CLUEBENCH_DETECT_TEXT_THRESHOLD,
+           settings.CLUEBENCH_DETECT_WINDOW, settings.CLUEBENCH_DETECT_DEVICE)
+    if _DETECTOR is None or _DETECTOR[0] != key:
+        import torch
+
+        from pipeline.detect import GroundedSam2
+
+        if settings.CLUEBENCH_DETECT_TORCH_THREADS:
+            # More threads than the worker's share of the cores made SAM2 several times slower here.
+            torch.set_num_threads(settings.CLUEBENCH_DETECT_TORCH_THREADS)
         config = DetectConfig(
             box_threshold=settings.CLUEBENCH_DETECT_BOX_THRESHOLD,
             text_threshold=settings.CLUEBENCH_DETECT_TEXT_THRESHOLD,
             window=settings.CLUEBENCH_DETECT_WINDOW,
             device=settings.CLUEBENCH_DETECT_DEVICE or None,
         )
-        _DETECTOR = GroundedSam2.load(settings.CLUEBENCH_DETECT_DINO_PATH, settings.CLUEBENCH_DETECT_SAM2_PATH, config)
-    return _DETECTOR
+        if _DETECTOR is not None:
+            _DETECTOR[1].close()
+        _DETECTOR = (key, GroundedSam2.load(settings.CLUEBENCH_DETECT_DINO_PATH, settings.CLUEBENCH_DETECT_SAM2_PATH,
+                                            config))
+    return _DETECTOR[1]
 
 
 @dataclass(frozen=True)
@@ -149,7 +163,10 @@ def detect_boxes(*, video: Video, progress=None) -> DetectionReport:
     events = [e for e in video.events.order_by("id").prefetch_related("av_objects")]
     todo = [e for e in events if e.state != Decision.ACCEPTED and any(
         o.state != Decision.REJECTED for o in e.av_objects.all())]
-    det = detector()
+    try:
+        det = detector()
+    except DetectError as exc:
+        raise AvstStageFailed(str(exc)) from None
     boxes = 0
     try:
         with FrameDecoder(Path(settings.MEDIA_ROOT) / video.proxy.name) as decoder:

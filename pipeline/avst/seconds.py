@@ -22,4 +22,12 @@ def sample_seconds(
         times = times[:1] + [t for t in times[1:] if t < duration]
     if not fps or not frame_count:
         return [(round(t, 1), None) for t in times]
-    return [(round(t, 1), min(int(t * fps), frame_count - 1)) for t in times]
+    return [(round(t, 1), min(frame_at(t, fps), frame_count - 1)) for t in times]
+
+
+def frame_at(t: float, fps: float) -> int:
+    """The frame shown at ``t``: ``int(t * fps)``, except that a product a hair below a whole number is that number
+    (``4.1 * 30`` is 122.99999999999999 in floats, and frame 123 is the one shown from 4.1 s on)."""
+    product = t * fps
+    nearest = round(product)
+    return int(nearest) if abs(product - nearest) < 1e-6 else int(product)

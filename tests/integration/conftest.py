@@ -13,7 +13,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture(scope="session")
 def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
-    """A real Celery worker process on all four queues, on the test database and the tests' Redis database."""
+    """A real Celery worker process on all four queues, on the test database and the tests' Redis database. Its
+    detector loads the tiny models that tests/integration/test_avst_detection.py saves under the session's
+    temporary folder (on the CPU, one torch thread)."""
     import redis
     from django.conf import settings
 
@@ -27,6 +29,12 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
         "REDIS_URL": settings.REDIS_URL,
         "DJANGO_SETTINGS_MODULE": "config.settings_test",
         "PYTHONUNBUFFERED": "1",
+        "CLUEBENCH_DETECT_DINO_PATH": str(tmp_path_factory.getbasetemp() / "detect-models" / "grounding-dino-tiny"),
+        "CLUEBENCH_DETECT_SAM2_PATH": str(tmp_path_factory.getbasetemp() / "detect-models" / "sam2.1-hiera-tiny"),
+        "CLUEBENCH_DETECT_DEVICE": "cpu",
+        "CLUEBENCH_DETECT_WINDOW": "2",
+        "CLUEBENCH_DETECT_TORCH_THREADS": "1",
+        "HF_HUB_OFFLINE": "1",
     }
     celery = Path(sys.executable).with_name("celery")
     argv = [
