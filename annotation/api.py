@@ -352,6 +352,11 @@ class ReviewItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Projec
     capabilities = {"list": Capability.REVIEW, "retrieve": Capability.REVIEW}
     list_capability = Capability.REVIEW
 
+    def get_queryset(self):
+        # Double annotation is blind: items (and their comments) of a question hidden from the user are hidden too.
+        hidden = Question.objects.filter(double.hidden_questions(user=self.request.user)).values("pk")
+        return super().get_queryset().exclude(question__in=hidden)
+
 
 class CommentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ProjectScopedViewSet):
     """Comments on a question (`?question=`) or an R-AVST event (`?event=`), anchored to a time (seconds) and/or a

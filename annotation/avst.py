@@ -55,7 +55,7 @@ def sampled_seconds(event: Event, video: Video) -> list[Second]:
     return [
         Second(t, index if frames else None)
         for t, index in sample_seconds(event.start, event.end, fps=video.fps if frames else None,
-                                       frame_count=video.frame_count if frames else None)
+                                       frame_count=video.frame_count if frames else None, duration=video.duration)
     ]
 
 
@@ -136,14 +136,14 @@ def validate_event_doc(doc: dict, *, event: Event, video: Video) -> list[dict]:
         raise InvalidEventDoc({"objects": "objects must be a list"})
     if len(raw) > MAX_OBJECTS:
         raise InvalidEventDoc({"objects": f"at most {MAX_OBJECTS} objects per event"})
-    checked, seen_names, seen_ids = [], {}, set()
+    checked, seen_names, seen_ids, seen_boxes = [], {}, set(), set()
     for i, obj in enumerate(raw):
         where = f"objects[{i}]"
         if not isinstance(obj, dict):
             errors[where] = "an object must be a JSON object"
             continue
         obj_id = obj.get("id")
-        if obj_id is not None and (obj_id not in own_objects or obj_id in seen_ids):
+        if obj_id is not None and (not _is_id(obj_id) or obj_id not in own_objects or obj_id in seen_ids):
             errors[f"{where}.id"] = "not an object of this event"
             continue
         seen_ids.add(obj_id)
@@ -153,6 +153,8 @@ def validate_event_doc(doc: dict, *, event: Event, video: Video) -> list[dict]:
             errors[f"{where}.name"] = "the object needs a name"
         elif len(name) > 100:
             errors[f"{where}.name"] = "names are at most 100 characters"
+        elif "<" in name or ">" in name:
+            errors[f"{where}.name"] = "names may not contain < or > (the answers are written between tags)"
         elif name.lower() in seen_names:
             errors[f"{where}.name"] = f"{name!r} is already objects[{seen_names[name.lower()]}]"
         else:
@@ -166,7 +168,7 @@ def validate_event_doc(doc: dict, *, event: Event, video: Video) -> list[dict]:
             continue
         rows, per_second = [], {}
         for j, box in enumerate(boxes):
-            problem, row = _check_box(box, video, frames, own_boxes, obj_id)
+            problem, row = _check_box(box, video, frames, own_boxes, obj_id, seen_boxes)
             if problem:
                 errors[f"{where}.boxes[{j}]"] = problem
                 continue
@@ -181,12 +183,21 @@ def validate_event_doc(doc: dict, *, event: Event, video: Video) -> list[dict]:
     return checked
 
 
-def _check_box(box, video: Video, frames: dict[int, float], own_boxes: dict[int, int], obj_id) -> tuple[str | None, dict]:
+def _is_id(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _check_box(box, video: Video, frames: dict[int, float], own_boxes: dict[int, int], obj_id,
+               seen: set[int]) -> tuple[str | None, dict]:
     if not isinstance(box, dict):
         return "a box must be a JSON object", {}
     box_id = box.get("id")
-    if box_id is not None and own_boxes.get(box_id, -1) != obj_id:
+    if box_id is not None and (not _is_id(box_id) or own_boxes.get(box_id, -1) != obj_id):
         return "not a box of this object", {}
+    if box_id is not None and box_id in seen:
+        return "this box is listed twice", {}
+    if box_id is not None:
+        seen.add(box_id)
     index = box.get("frame_index")
     if not isinstance(index, int) or isinstance(index, bool) or index not in frames:
         shown = ", ".join(str(i) for i in sorted(frames)) or "none: the video has no proxy"
@@ -204,9 +215,10 @@ def _check_box(box, video: Video, frames: dict[int, float], own_boxes: dict[int,
 
 def save_event_doc(*, event: Event, expected_version: int, doc: dict, user, accept: bool = False) -> Event:
     """Replace the event's objects and boxes with the document's. An unchanged model box keeps its provenance; a
-    moved or resized one becomes a person's box; omitted objects and boxes are deleted (the audit entry keeps
-    them). Saving without accepting puts an accepted event back under review (its QA pairs go until the next
-    accept); accepting accepts every object and box and generates the event's QA pairs."""
+    moved or resized one becomes a person's box, a renamed or relabelled object a person's object; omitted objects
+    and boxes are deleted (the audit entry keeps them). Saving without accepting puts the event, its objects and
+    boxes back under review (an accepted event's QA pairs go until the next accept); accepting accepts them all and
+    generates the event's QA pairs."""
     from annotation import qa_generation
 
     with transaction.atomic():
@@ -236,16 +248,20 @@ def save_event_doc(*, event: Event, expected_version: int, doc: dict, user, acce
                                               decided_by=user if accept else None, decided_at=now if accept else None)
             else:
                 row = old_objects[obj["id"]]
+                if (row.name, row.audibility) != (obj["name"], obj["audibility"]):
+                    # A person's object now; the model and call it came from stay as provenance. A later machine
+                    # run replaces only the proposals nobody touched.
+                    row.source = Source.HUMAN
                 row.name, row.audibility = obj["name"], obj["audibility"]
-                if accept:
-                    row.state, row.decided_by, row.decided_at = Decision.ACCEPTED, user, now
-                row.save(update_fields=["name", "audibility", "state", "decided_by", "decided_at"])
+                row.state = state
+                row.decided_by, row.decided_at = (user, now) if accept else (None, None)
+                row.save(update_fields=["name", "audibility", "source", "state", "decided_by", "decided_at"])
             instances: dict[int, int] = {}
             for box in obj["boxes"]:
                 instance = instances.get(box["frame_index"], 0)
                 instances[box["frame_index"]] = instance + 1
-                boxes.append(_box_row(row, box, instance, old_boxes.get(box["id"]), user if accept else None,
-                                      now if accept else None))
+                boxes.append(_box_row(row, box, instance, old_boxes.get(box["id"]), accept=accept, user=user,
+                                      now=now))
         BoxProposal.objects.bulk_create(boxes)
         current.state = state
         current.reviewed_by, current.reviewed_at = (user, now) if accept else (current.reviewed_by, current.reviewed_at)
@@ -285,18 +301,16 @@ def _recorded(doc: dict) -> dict:
     return {key: doc[key] for key in ("state", "version", "objects")}
 
 
-def _box_row(avobject: AVObject, box: dict, instance: int, old: BoxProposal | None, decided_by, decided_at) -> BoxProposal:
+def _box_row(avobject: AVObject, box: dict, instance: int, old: BoxProposal | None, *, accept: bool, user,
+             now) -> BoxProposal:
     fields = dict(avobject=avobject, timestamp=box["t"], frame_index=box["frame_index"], instance=instance,
-                  x1=box["x1"], y1=box["y1"], x2=box["x2"], y2=box["y2"])
-    if old is not None:
-        same = (old.frame_index, old.x1, old.y1, old.x2, old.y2) == (box["frame_index"], box["x1"], box["y1"],
-                                                                    box["x2"], box["y2"])
-        # An edited model box is a person's box now; it keeps the model, version and score it came from.
-        row = BoxProposal(pk=old.pk, created_at=old.created_at, score=old.score, model=old.model,
-                          model_version=old.model_version, source=old.source if same else Source.HUMAN,
-                          state=old.state, decided_by=old.decided_by, decided_at=old.decided_at, **fields)
-    else:
-        row = BoxProposal(source=Source.HUMAN, state=Decision.PROPOSED, **fields)
-    if decided_at is not None:
-        row.state, row.decided_by, row.decided_at = Decision.ACCEPTED, decided_by, decided_at
-    return row
+                  x1=box["x1"], y1=box["y1"], x2=box["x2"], y2=box["y2"],
+                  state=Decision.ACCEPTED if accept else Decision.PROPOSED,
+                  decided_by=user if accept else None, decided_at=now if accept else None)
+    if old is None:
+        return BoxProposal(source=Source.HUMAN, **fields)
+    same = (old.frame_index, old.x1, old.y1, old.x2, old.y2) == (box["frame_index"], box["x1"], box["y1"], box["x2"],
+                                                                box["y2"])
+    # An edited model box is a person's box now; it keeps the model, version and score it came from.
+    return BoxProposal(pk=old.pk, score=old.score, model=old.model, model_version=old.model_version,
+                       source=old.source if same else Source.HUMAN, **fields)

@@ -52,6 +52,26 @@ def may_see(question: Question, *, user) -> bool:
     return visible(Question.objects.filter(pk=question.pk), user=user).exists()
 
 
+def blind_in(*, project, user) -> bool:
+    """Whether the user is in the middle of a blind second pass in the project (holds a double-annotation item:
+    its second pass is not submitted yet): then the project's released truth is not for their eyes."""
+    held = ReviewItem.objects.filter(project=project, queue=ReviewQueue.DOUBLE, state=ReviewState.CLAIMED,
+                                     claimed_by=user)
+    return held.exists()
+
+
+def history_start(question: Question, *, user):
+    """For the current annotator of a second pass that someone else started: the time from which its history is
+    theirs (what their predecessor counted would unblind them); None when the whole history may be shown."""
+    from annotation.models import AuditEntry
+
+    if question.state != QuestionState.SECOND_PASS or question.annotator_id != user.pk:
+        return None
+    restart = AuditEntry.objects.filter(target_type="question", target_id=question.pk, action="double.restart",
+                                        actor=user).order_by("-at", "-id").first()
+    return restart.at if restart is not None else None
+
+
 def second_pass_of(item: ReviewItem) -> Question | None:
     return Question.objects.filter(second_pass_of_id=item.question_id).first()
 

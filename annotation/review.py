@@ -55,6 +55,7 @@ def claim_next(*, project: Project, queue: str, user) -> ReviewItem | None:
                                                        claimed_by=user)))
         if queue == ReviewQueue.DOUBLE:
             items = items.exclude(Exists(others.filter(Q(claimed_by=user) | Q(decided_by=user))))
+            items = items.filter(question__video__status="ready")
         item = items.order_by("created_at", "id").select_for_update(skip_locked=True, of=("self",)).first()
         if item is None:
             return None

@@ -17,7 +17,7 @@ import random
 from django.db import transaction
 
 from annotation import audit
-from annotation.models import Project, Question, QuestionState, ReviewItem, ReviewQueue
+from annotation.models import Project, Question, QuestionState, ReviewItem, ReviewQueue, VideoStatus
 
 #: Project setting -> (queue, default share).
 SHARE_SETTINGS = {
@@ -60,6 +60,9 @@ def _sample_stratum(*, project: Project, queue: str, share: float, category: str
                     rng: random.Random) -> list[ReviewItem]:
     pooled = Question.objects.filter(video__project=project, state=QuestionState.POOLED, category=category,
                                      annotator_id=annotator_id)
+    if queue == ReviewQueue.DOUBLE:
+        # A second pass is clued on the video: questions imported without one cannot be annotated twice.
+        pooled = pooled.filter(video__status=VideoStatus.READY)
     ids = sorted(pooled.values_list("id", flat=True))
     sampled = set(ReviewItem.objects.filter(project=project, queue=queue, question_id__in=ids)
                   .values_list("question_id", flat=True))

@@ -173,8 +173,8 @@ class ReviewItemSerializer(serializers.ModelSerializer):
     class Meta:
         model = ReviewItem
         fields = [
-            "id", "project", "queue", "question", "qa_pair", "state", "claimed_by", "claimed_at", "decision",
-            "comment", "decided_by", "decided_at", "created_at",
+            "id", "project", "queue", "question", "qa_pair", "event", "state", "claimed_by", "claimed_at", "decision",
+            "comment", "decided_by", "decided_at", "result", "created_at",
         ]
         read_only_fields = fields
 

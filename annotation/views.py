@@ -210,7 +210,7 @@ def _changes(before: dict | None, after: dict | None) -> list[tuple[str, object,
 @login_required
 def question_history(request, pk: int):
     """Every recorded change of a question, newest first; managers restore an earlier state."""
-    from annotation import audit, workspace
+    from annotation import audit, double, workspace
     from annotation.models import AuditEntry
 
     question = get_object_or_404(Question.objects.select_related("video__project"), pk=pk)
@@ -231,7 +231,13 @@ def question_history(request, pk: int):
         else:
             messages.success(request, f"Restored the state before the change of {entry.at:%Y-%m-%d %H:%M:%S}.")
         return redirect("question-history", pk=question.pk)
-    entries = [(e, _changes(e.before, e.after)) for e in audit.history(target_type="question", target_id=question.pk)]
+    history = audit.history(target_type="question", target_id=question.pk)
+    start = double.history_start(question, user=request.user)
+    if start is not None:
+        # A restarted second pass: its new annotator sees their own work only (the restart entry holds the
+        # predecessor's count and clues).
+        history = history.filter(at__gt=start)
+    entries = [(e, _changes(e.before, e.after)) for e in history]
     return render(request, "annotation/question_history.html",
                   {"question": question, "project": project, "entries": entries, "can_manage": can_manage})
 

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
@@ -123,7 +124,11 @@ def release_human_baseline(request, pk: int):
 
 @login_required
 def release_zip(request, pk: int):
+    from annotation import double
+
     release = _release_for_page(request, pk)
+    if double.blind_in(project=release.project, user=request.user):
+        raise PermissionDenied("finish your double-annotation item first: a release holds the first pass's answers")
     if release.state != ReleaseState.FROZEN:
         raise Http404("the release is not exported yet")
     name = f"{release.project.name}-{release.format}-{release.version}"

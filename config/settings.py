@@ -246,7 +246,8 @@ CLUEBENCH_DETECT_WINDOW = int(os.environ.get("CLUEBENCH_DETECT_WINDOW", "16"))
 CLUEBENCH_DETECT_DEVICE = os.environ.get("CLUEBENCH_DETECT_DEVICE", "")
 # torch's CPU threads in a worker that runs the detector (0: torch's default, all cores).
 CLUEBENCH_DETECT_TORCH_THREADS = int(os.environ.get("CLUEBENCH_DETECT_TORCH_THREADS", "1"))
-# Seconds one video's detection task may take before the worker gives up on it (soft limit; hard limit +60 s).
+# Seconds one video's detection task may take; the stage checks it between windows of frames (the gpu worker's solo
+# pool has no Celery time limits).
 CLUEBENCH_DETECT_TIME_LIMIT = int(os.environ.get("CLUEBENCH_DETECT_TIME_LIMIT", "900"))
 
 # Minutes after which a question or review item someone took but left returns to the others.

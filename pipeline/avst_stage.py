@@ -37,7 +37,7 @@ class AudibilityReport:
     objects: int
     cached: int
     provider_calls: int
-    skipped_accepted: int
+    skipped: int
 
 
 def analyse_audibility(*, video: Video, provider=None, sleep=time.sleep, progress=None) -> AudibilityReport:
@@ -52,7 +52,8 @@ def analyse_audibility(*, video: Video, provider=None, sleep=time.sleep, progres
     events = list(video.events.order_by("id"))
     calls = cached = objects = skipped = 0
     for done, event in enumerate(events):
-        if event.state == Decision.ACCEPTED:
+        # Analysed before (a rerun after an import adds only the new events), or already reviewed: left alone.
+        if event.state == Decision.ACCEPTED or event.audibility_call_id is not None:
             skipped += 1
             continue
         if not event.label.strip():
@@ -87,11 +88,12 @@ def analyse_audibility(*, video: Video, provider=None, sleep=time.sleep, progres
         if progress is not None:
             progress(done + 1, len(events))
     return AudibilityReport(events=len(events), objects=objects, cached=cached, provider_calls=calls,
-                            skipped_accepted=skipped)
+                            skipped=skipped)
 
 
 def _store_objects(event: Event, proposed, call: LLMCall) -> int:
-    """Replace the event's model proposals nobody has touched; objects a person added or renamed stay."""
+    """Replace the event's model proposals nobody has touched; objects a person added or renamed stay. The event's
+    version moves on, so a review page open on it gets a conflict and re-applies its edits."""
     with transaction.atomic():
         event = Event.objects.select_for_update().get(pk=event.pk)
         if event.state == Decision.ACCEPTED:
@@ -105,7 +107,8 @@ def _store_objects(event: Event, proposed, call: LLMCall) -> int:
         ]
         AVObject.objects.bulk_create(rows)
         event.audibility_call = call
-        event.save(update_fields=["audibility_call"])
+        event.version += 1
+        event.save(update_fields=["audibility_call", "version"])
     return len(rows)
 
 
@@ -149,20 +152,49 @@ def detector():
 class DetectionReport:
     events: int
     boxes: int
-    skipped_accepted: int
+    skipped: int
 
 
-def detect_boxes(*, video: Video, progress=None) -> DetectionReport:
-    """Box proposals for every object of the video's events not yet accepted: the event's frames once per second,
-    Grounding DINO on each object's name, SAM2 propagation, one box per instance per second."""
+class DetectionTimeout(AvstStageFailed):
+    pass
+
+
+def reviewed(event_ids) -> set[int]:
+    """The events a person has saved or accepted on the review page."""
+    from annotation.models import AuditEntry
+
+    return set(AuditEntry.objects.filter(target_type="event", target_id__in=list(event_ids),
+                                         action__in=["event.save", "event.accept"]).values_list("target_id", flat=True))
+
+
+def needs_detection(event: Event, touched: set[int]) -> bool:
+    """Not yet boxed, not touched by a reviewer, not accepted, and with objects to look for."""
+    return (event.detected_at is None and event.pk not in touched and event.state != Decision.ACCEPTED
+            and any(o.state != Decision.REJECTED for o in event.av_objects.all()))
+
+
+def detect_boxes(*, video: Video, progress=None, time_limit: float | None = None) -> DetectionReport:
+    """Box proposals for every object of the video's events that need them: the event's frames once per second,
+    Grounding DINO on each object's name, SAM2 propagation, one box per instance per second.
+
+    ``time_limit`` (seconds) is checked between windows of frames: the gpu worker runs tasks in its own process
+    (the solo pool), where Celery's time limits do not apply."""
     from pipeline.detect import DetectError
     from pipeline.media.frames import FrameDecoder
 
     if video.status != VideoStatus.READY:
         raise AvstStageFailed(f"the video is not processed yet ({video.get_status_display().lower()})")
-    events = [e for e in video.events.order_by("id").prefetch_related("av_objects")]
-    todo = [e for e in events if e.state != Decision.ACCEPTED and any(
-        o.state != Decision.REJECTED for o in e.av_objects.all())]
+    deadline = time.monotonic() + time_limit if time_limit else None
+
+    def check_time(*_):
+        if deadline is not None and time.monotonic() > deadline:
+            raise DetectionTimeout(
+                f"box detection took longer than {time_limit:g} s (CLUEBENCH_DETECT_TIME_LIMIT); raise the limit "
+                "or run it on a GPU worker")
+
+    events = list(video.events.order_by("id").prefetch_related("av_objects"))
+    touched = reviewed(e.pk for e in events)
+    todo = [e for e in events if needs_detection(e, touched)]
     try:
         det = detector()
     except DetectError as exc:
@@ -171,10 +203,12 @@ def detect_boxes(*, video: Video, progress=None) -> DetectionReport:
     try:
         with FrameDecoder(Path(settings.MEDIA_ROOT) / video.proxy.name) as decoder:
             for done, event in enumerate(todo):
-                seconds = sample_seconds(event.start, event.end, fps=video.fps, frame_count=video.frame_count)
+                check_time()
+                seconds = sample_seconds(event.start, event.end, fps=video.fps, frame_count=video.frame_count,
+                                         duration=video.duration)
                 names = [o.name for o in event.av_objects.all() if o.state != Decision.REJECTED]
                 frames = [decoder.get(index) for _, index in seconds]
-                tracks = det.detect(frames, names)
+                tracks = det.detect(frames, names, progress=check_time)
                 boxes += _store_boxes(event, seconds, tracks, det)
                 if progress is not None:
                     progress(done + 1, len(todo))
@@ -182,14 +216,15 @@ def detect_boxes(*, video: Video, progress=None) -> DetectionReport:
         raise AvstStageFailed(str(exc)) from None
     finally:
         det.release()
-    return DetectionReport(events=len(todo), boxes=boxes, skipped_accepted=len(events) - len(todo))
+    return DetectionReport(events=len(todo), boxes=boxes, skipped=len(events) - len(todo))
 
 
 def _store_boxes(event: Event, seconds, tracks, det) -> int:
-    """Replace the event's model boxes with this run's (a person's boxes stay)."""
+    """The run's boxes as the event's model proposals. Nothing is written over a reviewer's work: an event saved
+    or accepted meanwhile is left as it is. The version moves on, so an open review page gets a conflict."""
     with transaction.atomic():
         event = Event.objects.select_for_update().get(pk=event.pk)
-        if event.state == Decision.ACCEPTED:
+        if event.state == Decision.ACCEPTED or reviewed([event.pk]):
             return 0
         objects = {o.name: o for o in event.av_objects.exclude(state=Decision.REJECTED)}
         BoxProposal.objects.filter(avobject__event=event, source=Source.MODEL).delete()
@@ -199,6 +234,7 @@ def _store_boxes(event: Event, seconds, tracks, det) -> int:
             if avobject is None:
                 continue
             for (t, index), found in zip(seconds, track.frames):
+                # Instances are numbered per second in the detector's order; they are not identities over time.
                 for instance, (x1, y1, x2, y2, score) in enumerate(found):
                     rows.append(BoxProposal(
                         avobject=avobject, timestamp=t, frame_index=index, instance=instance, x1=x1, y1=y1, x2=x2,
@@ -208,5 +244,6 @@ def _store_boxes(event: Event, seconds, tracks, det) -> int:
         BoxProposal.objects.bulk_create(rows)
         event.detected_at = timezone.now()
         event.detect_model = f"{det.model_name} {det.model_version}"[:200]
-        event.save(update_fields=["detected_at", "detect_model"])
+        event.version += 1
+        event.save(update_fields=["detected_at", "detect_model", "version"])
     return len(rows)

@@ -132,6 +132,8 @@ def start_audibility(*, project: Project, video_ids: list[int] | None = None, di
             return f"removed by filtering ({video.filter_reason})"
         if not video.events.exists():
             return "no events"
+        if not video.events.filter(audibility_call__isnull=True).exclude(state="accepted").exists():
+            return "every event is analysed already"
         return ""
 
     return _start_per_video(kind=ANALYSE_AUDIBILITY, stage="the audibility analysis", project=project,
@@ -150,6 +152,12 @@ def start_detection(*, project: Project, video_ids: list[int] | None = None, dis
             return f"not processed yet ({video.get_status_display().lower()})"
         if not AVObject.objects.filter(event__video=video).exclude(state=Decision.REJECTED).exists():
             return "no objects to box yet (run the audibility analysis first)"
+        from pipeline.avst_stage import needs_detection, reviewed
+
+        events = list(video.events.prefetch_related("av_objects"))
+        touched = reviewed(e.pk for e in events)
+        if not any(needs_detection(e, touched) for e in events):
+            return "every event with objects is boxed or reviewed already"
         return ""
 
     return _start_per_video(kind=DETECT_BOXES, stage="box detection", project=project,

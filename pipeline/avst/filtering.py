@@ -139,6 +139,9 @@ def coverage(events: Iterable[UnavEvent], duration: float) -> float:
 
 
 def decide(video: UnavVideo, rules: FilterRules) -> FilterDecision:
+    if not video.duration or video.duration <= 0:
+        # A video uploaded to the project but not yet probed has no length to group it by or to cover.
+        return FilterDecision(video.video_id, False, None, "duration", "duration unknown (not processed yet)", 0.0)
     group = duration_group(video.duration, rules)
     share = coverage(video.events, video.duration)
 

@@ -3,9 +3,12 @@
 from annotation.models import Clue, Question, QuestionState, Video
 
 
-def make_video(project, title: str = "v", external_id: str = "") -> Video:
+def make_video(project, title: str = "v", external_id: str = "", *, ready: bool = True) -> Video:
+    """A processed video (as far as the database knows), or with ``ready`` False one imported as metadata."""
+    media = {"status": "ready", "proxy": f"videos/proxy/{title}.mp4", "has_audio": True} if ready else {
+        "status": "metadata"}
     return Video.objects.create(project=project, title=title, external_id=external_id, duration=60.0, fps=25.0,
-                                frame_count=1500, width=1280, height=720)
+                                frame_count=1500, width=1280, height=720, **media)
 
 
 def pooled_question(video: Video, annotator, *, category: str = "event", text: str = "How many beeps?",

@@ -76,10 +76,16 @@ def test_objects_are_proposed_with_their_call_and_a_rerun_makes_no_call(video, l
     assert "a man playing the trombone on a stage" in json.dumps(body)
     assert KEY not in json.dumps([c.request for c in calls]) + json.dumps([c.response for c in calls])
 
+    jobs, skipped = start_audibility(project=video.project, dispatch=False)
+    assert jobs == [] and "analysed already" in skipped[0]
+    # An event imported later with a caption seen before: only it is analysed, from the call log.
+    later = Event.objects.create(video=video, number=4, label="a man playing the trombone on a stage", start=24.0,
+                                 end=28.0)
     again = run(video)
     assert again.state == JobState.SUCCEEDED
     assert len(llm.completion_calls()) == 2 and LLMCall.objects.count() == 2
-    assert AVObject.objects.filter(event__video=video).count() == 5
+    assert [n for n, *_ in objects_of(later)] == ["man", "trombone", "stage"]
+    assert objects_of(first)[0] == ("man", "audible", "model", "proposed")  # the others were left as they were
 
 
 def test_a_malformed_answer_is_repaired_once_and_faults_are_retried(video, llm):

@@ -80,13 +80,38 @@ def test_a_threshold_nothing_passes_leaves_every_second_empty(avst, detect_setti
     assert event.detected_at is not None  # detected, found nothing: the release writes [0, 0, 0, 0] lines
 
 
-def test_accepted_events_are_not_touched(avst, detect_settings):
+def test_reviewed_events_are_not_touched_and_reruns_box_only_new_events(avst, detect_settings, team):
+    from annotation import avst as avst_docs
+    from pipeline.avst_stage import detect_boxes
+
     project, video, event = avst
+    version = event.version
+    assert run(video).state == JobState.SUCCEEDED
+    event.refresh_from_db()
+    assert event.version == version + 1  # an open review page gets a conflict, not a stale document
+    jobs, skipped = start_detection(project=project, dispatch=False)
+    assert jobs == [] and "boxed or reviewed already" in skipped[0]
+
+    # A reviewer saves; even a forced run of the stage leaves their boxes alone.
+    doc = avst_docs.doc_of(avst_docs.event_queryset().get(pk=event.pk))
+    avst_docs.save_event_doc(event=event, expected_version=doc["version"], user=team.reviewer, doc={
+        "objects": [{"id": o["id"], "name": o["name"], "audibility": o["audibility"], "boxes": []}
+                    for o in doc["objects"]]})
+    Event.objects.filter(pk=event.pk).update(detected_at=None)
+    report = detect_boxes(video=video)
+    assert report.events == 0 and report.skipped == 1
+    assert not BoxProposal.objects.filter(avobject__event=event).exists()
+
     Event.objects.filter(pk=event.pk).update(state=Decision.ACCEPTED)
-    before = list(BoxProposal.objects.values_list("id", "x1"))
+    assert detect_boxes(video=video).events == 0
+
+
+def test_the_time_limit_stops_the_job_with_a_reason(avst, detect_settings):
+    project, video, event = avst
+    detect_settings.CLUEBENCH_DETECT_TIME_LIMIT = 0.000001
     job = run(video)
-    assert job.state == JobState.SUCCEEDED, job.error
-    assert list(BoxProposal.objects.values_list("id", "x1")) == before
+    assert job.state == JobState.FAILED and job.attempts == 1
+    assert "CLUEBENCH_DETECT_TIME_LIMIT" in job.error
 
 
 def test_missing_weights_fail_clearly_and_are_not_retried(avst, detect_settings, tmp_path):

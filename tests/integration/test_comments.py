@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def video(team):
     return Video.objects.create(project=team.project, title="v", duration=60.0, fps=25.0, frame_count=1500,
-                                width=1280, height=720)
+                                width=1280, height=720, status="ready", proxy="videos/proxy/v.mp4", has_audio=True)
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ import math
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -210,6 +211,28 @@ def test_an_expired_claim_goes_to_the_next_annotator_who_starts_blind(team, vide
     assert second.annotator == team.reviewer and second.drafted_answer is None and second.clues.count() == 0
     assert client.get(doc_url(second)).status_code == 404  # no longer theirs
     assert api(team.reviewer).get(doc_url(second)).data["editable"] is True
+    # Its history shows the new annotator their own work only, not their predecessor's count and clues.
+    web = Client()
+    web.force_login(team.reviewer)
+    history = web.get(reverse("question-history", args=[second.pk])).content.decode()
+    assert "double.restart" not in history and "question.save" not in history
+
+
+def test_while_blind_the_first_pass_stays_out_of_review_items_and_releases(team, video, second_annotator):
+    first = pooled_question(video, team.annotator, events=THREE_EVENTS)
+    arbitration = ReviewItem.objects.create(project=team.project, queue="arbitration", question=first,
+                                            comment="the count is 3")
+    double_item(team, first)
+    reviewer = api(team.reviewer)
+    assert arbitration.pk in [i["id"] for i in reviewer.get(reverse("reviewitem-list")).data["results"]]
+    review.claim_next(project=team.project, queue="double", user=team.reviewer)
+    listed = reviewer.get(reverse("reviewitem-list")).data["results"]
+    assert arbitration.pk not in [i["id"] for i in listed]
+    assert reviewer.get(reverse("reviewitem-detail", args=[arbitration.pk])).status_code == 404
+    release = Release.objects.create(project=team.project, version="1.0.0", format="cg-av-counting")
+    web = Client()
+    web.force_login(team.reviewer)
+    assert web.get(reverse("release-zip", args=[release.pk])).status_code == 403
 
 
 def test_who_saw_the_first_pass_does_not_annotate_it_again(team, video):

@@ -138,3 +138,35 @@ def test_pages_render_for_members_and_hide_from_others(avst, team, client):
     for name, pk in (("event-review", event.pk), ("avst-video", video.pk), ("event-history", event.pk),
                      ("avst-overview", project.pk), ("avst-filtering", project.pk)):
         assert client.get(reverse(name, args=[pk])).status_code == 404, name
+
+
+def test_malformed_ids_and_names_get_400_not_500(avst, team):
+    project, video, event = avst
+    client = client_for(team.reviewer)
+    doc = client.get(url(event)).json()
+    for mutate, key in (
+        (lambda objs: objs[0].update(id=[objs[0]["id"]]), "objects[0].id"),
+        (lambda objs: objs[0]["boxes"][0].update(id={"x": 1}), "objects[0].boxes[0]"),
+        (lambda objs: objs[0]["boxes"].append(dict(objs[0]["boxes"][0])), "objects[0].boxes[2]"),
+        (lambda objs: objs[1].update(name="speaker <left>"), "objects[1].name"),
+    ):
+        sent = body(doc)
+        mutate(sent["objects"])
+        response = client.put(url(event), sent, format="json")
+        assert response.status_code == 400, (key, response.content)
+        assert key in response.json()["errors"]
+    assert client.get(url(event)).json()["version"] == 1
+
+
+def test_a_relabelled_model_object_is_a_persons_and_a_plain_save_reopens_review(avst, team):
+    project, video, event = avst
+    client = client_for(team.reviewer)
+    doc = client.get(url(event)).json()
+    accepted = client.put(url(event), {**body(doc), "accept": True}, format="json").json()
+    sent = body(accepted)
+    sent["objects"][1]["audibility"] = "audible"
+    saved = client.put(url(event), sent, format="json").json()
+    assert [(o["name"], o["source"], o["state"]) for o in saved["objects"]] == [
+        ("dog", "model", "proposed"), ("ball", "human", "proposed")]
+    assert {b["source"] for b in saved["objects"][0]["boxes"]} == {"model"}
+    assert not BoxProposal.objects.filter(avobject__event=event, state="accepted").exists()

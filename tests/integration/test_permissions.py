@@ -203,6 +203,44 @@ CASES += [
 ]
 
 
+def avst_of(w: dict) -> dict:
+    """An R-AVST project with the same members as the world's, a processed video and one event, made on first use."""
+    if "avst" not in w:
+        from annotation.models import Event, Project, ProjectKind
+
+        team = w["team"]
+        project = Project.objects.create(name="avst-matrix", kind=ProjectKind.AVST)
+        for role in ("annotator", "reviewer", "manager"):
+            Membership.objects.create(project=project, user=team.user(role), role=role)
+        video = Video.objects.create(project=project, title="yt1", external_id="yt1", duration=10.0, fps=25.0,
+                                     frame_count=250, width=640, height=360, has_audio=True, status="ready",
+                                     proxy="videos/proxy/none.mp4", filter_group="short")
+        event = Event.objects.create(video=video, number=1, label="dog barking", start=1.0, end=3.5)
+        w["avst"] = {"project": project, "video": video, "event": event}
+    return w["avst"]
+
+
+CASES += [
+    # R-AVST pipeline pages and the event document
+    Case("R-AVST overview", "get", lambda w: reverse("avst-overview", args=[avst_of(w)["project"].pk]), "annotator",
+         page=True),
+    Case("apply the filtering", "post", lambda w: reverse("avst-overview", args=[avst_of(w)["project"].pk]),
+         "manager", page=True, ok=302, data=lambda w: {"action": "filter"}, multipart=True),
+    Case("filtering report", "get", lambda w: reverse("avst-filtering", args=[avst_of(w)["project"].pk]),
+         "annotator", page=True),
+    Case("R-AVST video page", "get", lambda w: reverse("avst-video", args=[avst_of(w)["video"].pk]), "annotator",
+         page=True),
+    Case("event review page", "get", lambda w: reverse("event-review", args=[avst_of(w)["event"].pk]), "annotator",
+         page=True),
+    Case("event history", "get", lambda w: reverse("event-history", args=[avst_of(w)["event"].pk]), "annotator",
+         page=True),
+    Case("event document", "get", lambda w: reverse("eventdoc-detail", args=[avst_of(w)["event"].pk]), "annotator"),
+    Case("save an event document", "put", lambda w: reverse("eventdoc-detail", args=[avst_of(w)["event"].pk]),
+         "reviewer", data=lambda w: {"version": 1, "objects": [{"id": None, "name": "dog", "audibility": "audible",
+                                                                 "boxes": []}]}),
+]
+
+
 def expected_status(case: Case, role: str) -> int:
     if role == "anonymous":
         return 302 if case.page else 401

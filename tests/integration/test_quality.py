@@ -47,7 +47,7 @@ def test_active_time_cuts_sessions_at_gaps_over_ten_minutes():
 @pytest.fixture
 def video(team):
     return Video.objects.create(project=team.project, title="v", duration=60.0, fps=25.0, frame_count=1500,
-                                width=1280, height=720)
+                                width=1280, height=720, status="ready", proxy="videos/proxy/v.mp4", has_audio=True)
 
 
 @pytest.fixture

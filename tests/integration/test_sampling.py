@@ -187,3 +187,16 @@ def test_concurrent_poolings_do_not_over_sample(team):
         assert Question.objects.filter(state="pooled").count() == 8 * round_
         for queue in (ReviewQueue.AUDIT, ReviewQueue.DOUBLE):
             assert items(team.project, queue).count() == 4 * round_, (round_, queue)
+
+
+def test_questions_without_a_video_file_are_audited_but_never_annotated_twice(team):
+    from annotation.models import Project
+
+    project = Project.objects.get(pk=team.project.pk)
+    project.settings = {"audit_share": 1.0, "double_share": 1.0}
+    project.save()
+    imported = make_video(team.project, "imported", ready=False)
+    for _ in range(4):
+        sampling.sample_pooled(question=pooled_question(imported, team.annotator))
+    assert items(team.project, "audit").count() == 4
+    assert items(team.project, "double").count() == 0

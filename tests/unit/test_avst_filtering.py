@@ -142,3 +142,10 @@ def test_bad_settings(settings, message):
     with pytest.raises(SettingsError) as info:
         FilterRules.from_settings(settings)
     assert message in str(info.value)
+
+
+def test_a_video_without_a_known_duration_is_removed_by_the_duration_rule():
+    video = UnavVideo(video_id="up", duration=0.0, subset="", events=(UnavEvent(0.0, 1.0, "x"),))
+    decision = decide(video, FilterRules())
+    assert (decision.kept, decision.rule, decision.group) == (False, "duration", None)
+    assert "unknown" in decision.reason
