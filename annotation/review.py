@@ -73,6 +73,28 @@ def claim_next(*, project: Project, queue: str, user) -> ReviewItem | None:
 ARBITRATION_DECISIONS = ("keep", "send_back", "reject")
 
 
+def _claimed_for_decision(item: ReviewItem, *, user, queue: str, subject: str, what: str) -> ReviewItem:
+    """The item, locked, once it is known to be an open `queue` item of a `subject` ("question_id", "event_id")
+    that the user holds. Call inside the decision's transaction."""
+    item = ReviewItem.objects.select_for_update(of=("self",)).get(pk=item.pk)
+    if item.queue != queue or getattr(item, subject) is None:
+        raise ReviewError(f"this is a {item.get_queue_display().lower()} item, not {what}")
+    if item.state == ReviewState.DONE:
+        raise ReviewError("this item is already decided")
+    if item.claimed_by_id != user.pk or item.state != ReviewState.CLAIMED:
+        raise ReviewError("claim the item before deciding it")
+    return item
+
+
+def _close(item: ReviewItem, *, user, decision: str, comment: str) -> None:
+    item.state = ReviewState.DONE
+    item.decision = decision
+    item.comment = comment.strip()
+    item.decided_by = user
+    item.decided_at = timezone.now()
+    item.save()
+
+
 def decide_arbitration(*, item: ReviewItem, user, decision: str, comment: str = "") -> ReviewItem:
     """keep: the (fixed) clues match the count, the question enters the pool; send_back: back to its annotator
     with the comment; reject: out, with the comment as the reason."""
@@ -83,17 +105,12 @@ def decide_arbitration(*, item: ReviewItem, user, decision: str, comment: str = 
     if decision in ("send_back", "reject") and not comment.strip():
         raise ReviewError("say why in the comment")
     with transaction.atomic():
-        item = ReviewItem.objects.select_for_update(of=("self",)).select_related("question__video").get(pk=item.pk)
-        if item.state == ReviewState.DONE:
-            raise ReviewError("this item is already decided")
-        if item.claimed_by_id != user.pk:
-            raise ReviewError("claim the item before deciding it")
+        item = _claimed_for_decision(item, user=user, queue=ReviewQueue.ARBITRATION, subject="question_id",
+                                     what="an arbitration one")
         question = Question.objects.select_for_update().get(pk=item.question_id)
         if question.annotator_id == user.pk:
             raise ReviewError("you cannot review your own work")
         before = doc_of(question)
-        if item.queue != ReviewQueue.ARBITRATION:
-            raise ReviewError(f"this is a {item.get_queue_display().lower()} item, not an arbitration one")
         if decision == "keep":
             clues = list(question.clues.all())
             count = clue_count(question, clues)
@@ -108,12 +125,7 @@ def decide_arbitration(*, item: ReviewItem, user, decision: str, comment: str = 
             question.state = QuestionState.REJECTED
         question.version += 1
         question.save()
-        item.state = ReviewState.DONE
-        item.decision = decision
-        item.comment = comment.strip()
-        item.decided_by = user
-        item.decided_at = timezone.now()
-        item.save()
+        _close(item, user=user, decision=decision, comment=comment)
         audit.record(project=item.project_id, actor=user, action=f"review.arbitration.{decision}",
                      target_type="question", target_id=question.pk, before=before,
                      after={**doc_of(question), "review_comment": item.comment})
@@ -138,13 +150,8 @@ def decide_audit(*, item: ReviewItem, user, decision: str, comment: str = "",
     if decision == "send_back" and not comment.strip():
         raise ReviewError("say why in the comment")
     with transaction.atomic():
-        item = ReviewItem.objects.select_for_update(of=("self",)).select_related("question__video").get(pk=item.pk)
-        if item.queue != ReviewQueue.AUDIT or item.question_id is None:
-            raise ReviewError("this is not an audit item of a question")
-        if item.state == ReviewState.DONE:
-            raise ReviewError("this item is already decided")
-        if item.claimed_by_id != user.pk or item.state != ReviewState.CLAIMED:
-            raise ReviewError("claim the item before deciding it")
+        item = _claimed_for_decision(item, user=user, queue=ReviewQueue.AUDIT, subject="question_id",
+                                     what="an audit item of a question")
         question = Question.objects.select_for_update().select_related("video").get(pk=item.question_id)
         if question.annotator_id == user.pk:
             raise ReviewError("you cannot review your own work")
@@ -171,12 +178,7 @@ def decide_audit(*, item: ReviewItem, user, decision: str, comment: str = "",
         if decision != "approve":
             question.version += 1
             question.save()
-        item.state = ReviewState.DONE
-        item.decision = decision
-        item.comment = comment.strip()
-        item.decided_by = user
-        item.decided_at = timezone.now()
-        item.save()
+        _close(item, user=user, decision=decision, comment=comment)
         audit.record(project=item.project_id, actor=user, action=f"review.audit.{decision}",
                      target_type="question", target_id=question.pk, before=before,
                      after={**doc_of(question), "review_comment": item.comment})
@@ -197,13 +199,8 @@ def decide_event_audit(*, item: ReviewItem, user, decision: str, comment: str = 
     if decision == "send_back" and not comment.strip():
         raise ReviewError("say why in the comment")
     with transaction.atomic():
-        item = ReviewItem.objects.select_for_update(of=("self",)).get(pk=item.pk)
-        if item.queue != ReviewQueue.AUDIT or item.event_id is None:
-            raise ReviewError("this is not an audit item of an event")
-        if item.state == ReviewState.DONE:
-            raise ReviewError("this item is already decided")
-        if item.claimed_by_id != user.pk or item.state != ReviewState.CLAIMED:
-            raise ReviewError("claim the item before deciding it")
+        item = _claimed_for_decision(item, user=user, queue=ReviewQueue.AUDIT, subject="event_id",
+                                     what="an audit item of an event")
         event = Event.objects.select_for_update(of=("self",)).get(pk=item.event_id)
         # What the reviewer accepted: the last accept before the audit began.
         accepted = AuditEntry.objects.filter(target_type="event", target_id=event.pk, action="event.accept",
@@ -226,12 +223,7 @@ def decide_event_audit(*, item: ReviewItem, user, decision: str, comment: str = 
             comments.add_review_comment(item=item, user=user, text=comment, time=comment_time)
         if accepted is not None:
             item.result = box_agreement(avst.review_view(accepted.after), avst.review_view(current))
-        item.state = ReviewState.DONE
-        item.decision = decision
-        item.comment = comment.strip()
-        item.decided_by = user
-        item.decided_at = timezone.now()
-        item.save()
+        _close(item, user=user, decision=decision, comment=comment)
         audit.record(project=item.project_id, actor=user, action=f"review.audit.{decision}", target_type="event",
                      target_id=event.pk, before={"state": event.state}, after={
                          "state": Decision.PROPOSED if decision == "send_back" else event.state,
