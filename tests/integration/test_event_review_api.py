@@ -170,3 +170,23 @@ def test_a_relabelled_model_object_is_a_persons_and_a_plain_save_reopens_review(
         ("dog", "model", "proposed"), ("ball", "human", "proposed")]
     assert {b["source"] for b in saved["objects"][0]["boxes"]} == {"model"}
     assert not BoxProposal.objects.filter(avobject__event=event, state="accepted").exists()
+
+
+def test_accepted_events_reach_an_r_avst_release(avst, team):
+    import json
+
+    from benchmark.formats import ravst
+    from benchmark.services import create_release, export_release, release_dir
+
+    project, video, event = avst
+    client = client_for(team.reviewer)
+    doc = client.get(url(event)).json()
+    client.put(url(event), {**body(doc), "accept": True}, format="json")
+    release, _ = create_release(project=project, version="1.0.0", format="r-avst", metadata_only=True,
+                                dispatch=False)
+    release = export_release(release)
+    published = ravst.load(release_dir(release) / "r-avst.json")
+    assert [v.video_name for v in published] == ["yt123"]
+    tasks = {task: [qa.question for qa in qas] for task, qas in published[0].events[0].qa.items()}
+    assert tasks["AVTR"] == ["When is the moment dog makes sound and is visible?"]
+    assert json.loads((release_dir(release) / "manifest.json").read_text())["counts"]["qa_pairs"] == 3
