@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 
 from annotation.demo import ensure_demo_users
 from annotation.models import Clue, Membership, Question, ReviewItem, Role
+from tests.integration.conftest import wait_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -105,6 +106,9 @@ def test_boxes_on_the_exact_frame_and_an_attribute_cluster(page, live_server, re
     drag(page, 0.55, 0.50, 0.80, 0.90)
     page.get_by_label("Drafted count").fill("2")
     wait_saved(page, 2)
+    # Autosave may have run between the two drags: wait for the save that holds both boxes.
+    wait_for(lambda: Question.objects.get(pk=objects.pk).drafted_answer == 2
+             and Clue.objects.filter(question=objects).count() == 2, timeout=15)
     boxes = list(Clue.objects.filter(question=objects).order_by("x1"))
     assert [b.frame_index for b in boxes] == [12, 12]
     assert int(boxes[0].timestamp * 25) == 12

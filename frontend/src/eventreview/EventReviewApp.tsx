@@ -1,4 +1,6 @@
-import { useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import { UNSAVED_STATUSES } from '../shared/autosave';
+import { useKeyCommands, useLatest, useSaveOnLeave } from '../shared/hooks';
 import type { Box } from '../workspace/canvas/geometry';
 import { BoxCanvas, type CanvasBox } from '../workspace/canvas/BoxCanvas';
 import { formatInterval, frameUrl } from '../workspace/time';
@@ -24,9 +26,6 @@ export interface EventReviewAppProps {
 
 const defaultFetch: typeof fetch = (input, init) => fetch(input, init);
 const defaultNavigate = (url: string) => window.location.assign(url);
-
-/** Save states in which leaving the page would lose the reviewer's work. */
-const UNSAVED_STATUSES: readonly SaveStatus[] = ['pending', 'saving', 'invalid', 'conflict', 'error', 'offline'];
 
 /** The opacity of the boxes of objects other than the selected one. */
 const DIMMED = 0.55;
@@ -105,10 +104,7 @@ interface EditorProps {
  * `accept: true`.
  */
 function EventReviewEditor({ doc, docUrl, csrf, fetchImpl, navigate }: EditorProps) {
-  const fetchRef = useRef<typeof fetch>(fetchImpl ?? defaultFetch);
-  useLayoutEffect(() => {
-    fetchRef.current = fetchImpl ?? defaultFetch;
-  }, [fetchImpl]);
+  const fetchRef = useLatest<typeof fetch>(fetchImpl ?? defaultFetch);
   const go = navigate ?? defaultNavigate;
 
   const [session] = useState(() => {
@@ -150,33 +146,12 @@ function EventReviewEditor({ doc, docUrl, csrf, fetchImpl, navigate }: EditorPro
     return () => sync.dispose();
   }, [sync]);
 
-  // Save at once when the reviewer leaves the tab or the window; retry when the network is back.
-  useEffect(() => {
-    const flush = () => void sync.flush();
-    const onPageHide = () => void sync.flush({ keepalive: true });
-    const onVisibility = () => {
-      if (document.visibilityState === 'hidden') flush();
-    };
-    const onOnline = () => sync.online();
-    const onBeforeUnload = (e: BeforeUnloadEvent) => {
-      if (!sync.editable) return;
-      if (!UNSAVED_STATUSES.includes(sync.getSnapshot().status) && !isDirty(store.getState())) return;
-      e.preventDefault();
-      e.returnValue = '';
-    };
-    window.addEventListener('blur', flush);
-    window.addEventListener('pagehide', onPageHide);
-    window.addEventListener('online', onOnline);
-    window.addEventListener('beforeunload', onBeforeUnload);
-    document.addEventListener('visibilitychange', onVisibility);
-    return () => {
-      window.removeEventListener('blur', flush);
-      window.removeEventListener('pagehide', onPageHide);
-      window.removeEventListener('online', onOnline);
-      window.removeEventListener('beforeunload', onBeforeUnload);
-      document.removeEventListener('visibilitychange', onVisibility);
-    };
-  }, [sync, store]);
+  // Save at once when the reviewer leaves the tab or the window; retry when the network is back;
+  // warn before leaving while an editable event's work is not on the server yet.
+  useSaveOnLeave(
+    sync,
+    () => sync.editable && (UNSAVED_STATUSES.includes(sync.getSnapshot().status) || isDirty(store.getState())),
+  );
 
   // `r` and a new object: the name field takes the focus once it is rendered.
   useEffect(() => {
@@ -396,21 +371,7 @@ function EventReviewEditor({ doc, docUrl, csrf, fetchImpl, navigate }: EditorPro
         break;
     }
   };
-  const runRef = useRef(run);
-  useLayoutEffect(() => {
-    runRef.current = run;
-  });
-  useEffect(() => {
-    const onKeyDown = (e: KeyboardEvent) => {
-      if (e.defaultPrevented) return;
-      const command = commandForKey(e);
-      if (command === null) return;
-      e.preventDefault();
-      runRef.current(command, e.target);
-    };
-    document.addEventListener('keydown', onKeyDown);
-    return () => document.removeEventListener('keydown', onKeyDown);
-  }, []);
+  useKeyCommands(commandForKey, run);
 
   // Canvas: the selected object's boxes on top and in full colour, the others dimmed.
   const canvasBoxes = useMemo<CanvasBox[]>(() => {

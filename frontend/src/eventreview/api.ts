@@ -1,4 +1,7 @@
+import { conflictOf, detailOf, getJson, isRetryableStatus, saveErrorsFrom, send, type Answer, type SaveOptions } from '../shared/http';
 import type { EventDoc, PutBody } from './types';
+
+export { saveErrorsFrom, type SaveOptions };
 
 export type SaveResult =
   | { kind: 'ok'; doc: EventDoc }
@@ -55,71 +58,20 @@ export function csrfToken(given: unknown, doc: Document | null = typeof document
   return input?.value ?? '';
 }
 
-const messageOf = (value: unknown): string | null => {
-  if (typeof value === 'string') return value;
-  if (Array.isArray(value)) {
-    const parts = value.map(messageOf).filter((m): m is string => m !== null);
-    return parts.length > 0 ? parts.join(' ') : null;
-  }
-  return null;
-};
-
-const detailOf = (payload: unknown): string | null =>
-  payload !== null && typeof payload === 'object' ? messageOf((payload as { detail?: unknown }).detail) : null;
-
-/**
- * The 400 body as a detail and keyed messages. The contract is `{detail, errors}`;
- * a plain DRF body (field -> list of messages) is read too, so no message is lost.
- */
-export function saveErrorsFrom(payload: unknown): { detail: string; errors: Record<string, string> } {
-  const detail = detailOf(payload) ?? 'The server did not accept the changes.';
-  if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
-    return { detail: messageOf(payload) ?? detail, errors: {} };
-  }
-  const body = payload as Record<string, unknown>;
-  const source =
-    body.errors !== null && typeof body.errors === 'object' && !Array.isArray(body.errors)
-      ? (body.errors as Record<string, unknown>)
-      : Object.fromEntries(Object.entries(body).filter(([key]) => key !== 'detail' && key !== 'current'));
-  const errors: Record<string, string> = {};
-  for (const [key, value] of Object.entries(source)) {
-    const message = messageOf(value);
-    if (message !== null) errors[key] = message;
-  }
-  return { detail, errors };
-}
-
-async function readJson(response: Response): Promise<{ payload: unknown; parsed: boolean }> {
-  try {
-    return { payload: await response.json(), parsed: true };
-  } catch {
-    return { payload: null, parsed: false };
-  }
-}
-
-function failure(status: number, payload: unknown): string {
-  const detail = detailOf(payload);
+/** A failed request, in words. */
+function failure(answer: Answer): string {
+  const detail = answer.parsed ? detailOf(answer.payload) : null;
   if (detail !== null) return detail;
-  if (status === 403) return 'You are not allowed to change this event; your session may have expired: reload the page.';
-  return `The request failed (HTTP ${status}).`;
+  if (answer.status === 403) return 'You are not allowed to change this event; your session may have expired: reload the page.';
+  return `The request failed (HTTP ${answer.status}).`;
 }
 
 /** GET the document. */
 export async function loadEventDoc(fetchImpl: typeof fetch, url: string): Promise<LoadResult> {
-  let response: Response;
-  try {
-    response = await fetchImpl(url, { credentials: 'same-origin', headers: { Accept: 'application/json' } });
-  } catch {
-    return { kind: 'error', message: 'The event could not be loaded: no answer from the server.' };
-  }
-  const { payload } = await readJson(response);
-  if (response.ok && isEventDoc(payload)) return { kind: 'ok', doc: payload };
-  return { kind: 'error', message: `The event could not be loaded: ${failure(response.status, payload)}` };
-}
-
-export interface SaveOptions {
-  /** Let the request outlive the page (a save fired from `pagehide`). */
-  keepalive?: boolean;
+  const answer = await getJson(fetchImpl, url);
+  if (answer === null) return { kind: 'error', message: 'The event could not be loaded: no answer from the server.' };
+  if (answer.ok && isEventDoc(answer.payload)) return { kind: 'ok', doc: answer.payload };
+  return { kind: 'error', message: `The event could not be loaded: ${failure(answer)}` };
 }
 
 /** PUT the body (its version and, with `accept`, the accept). */
@@ -130,39 +82,21 @@ export async function saveEventDoc(
   body: PutBody,
   options: SaveOptions = {},
 ): Promise<SaveResult> {
-  let response: Response;
-  try {
-    response = await fetchImpl(url, {
-      method: 'PUT',
-      ...(options.keepalive === true ? { keepalive: true } : {}),
-      credentials: 'same-origin',
-      headers: {
-        Accept: 'application/json',
-        'Content-Type': 'application/json',
-        'X-CSRFToken': csrf,
-      },
-      body: JSON.stringify(body),
-    });
-  } catch {
-    return { kind: 'offline' };
+  const answer = await send(fetchImpl, 'PUT', url, csrf, body, options.keepalive === true);
+  if (answer === null) return { kind: 'offline' };
+  const status = answer.status;
+  if (answer.ok) {
+    return isEventDoc(answer.payload)
+      ? { kind: 'ok', doc: answer.payload }
+      : { kind: 'error', message: `Unexpected answer from the server (HTTP ${status}).`, retry: false, status };
   }
-  const { payload, parsed } = await readJson(response);
-  if (response.ok) {
-    return isEventDoc(payload)
-      ? { kind: 'ok', doc: payload }
-      : { kind: 'error', message: `Unexpected answer from the server (HTTP ${response.status}).`, retry: false, status: response.status };
+  const current = conflictOf(answer, isEventDoc);
+  if (current !== null) {
+    return { kind: 'conflict', current, message: detailOf(answer.payload) ?? 'The event changed on the server.' };
   }
-  if (response.status === 409 && parsed && payload !== null && typeof payload === 'object') {
-    const current = (payload as { current?: unknown }).current;
-    if (isEventDoc(current)) {
-      return { kind: 'conflict', current, message: detailOf(payload) ?? 'The event changed on the server.' };
-    }
-  }
-  if (response.status === 400 && parsed) {
-    const { detail, errors } = saveErrorsFrom(payload);
+  if (status === 400 && answer.parsed) {
+    const { detail, errors } = saveErrorsFrom(answer.payload);
     return { kind: 'invalid', detail, errors };
   }
-  const status = response.status;
-  const retry = status >= 500 || status === 429 || status === 408;
-  return { kind: 'error', message: failure(status, parsed ? payload : null), retry, status };
+  return { kind: 'error', message: failure(answer), retry: isRetryableStatus(status), status };
 }

@@ -1,6 +1,8 @@
 // Test data shared by the event review tests (not imported by the app).
 import type { EventDoc, EventReviewData } from './types';
 
+export { jsonResponse } from '../shared/fixtures';
+
 export function makeDoc(overrides: Partial<EventDoc> = {}): EventDoc {
   return {
     id: 12,
@@ -59,13 +61,4 @@ export function makeData(doc: Partial<EventDoc> | null = {}): EventReviewData {
     csrf_token: 'tok123',
     doc: doc === null ? null : makeDoc(doc),
   };
-}
-
-/** A fetch answer; a plain object (not a Response), so reading it needs no stream timers. */
-export function jsonResponse(body: unknown, status = 200): Response {
-  return {
-    ok: status >= 200 && status < 300,
-    status,
-    json: () => Promise.resolve(body),
-  } as Response;
 }

@@ -1,10 +1,8 @@
+import { islandFailure, readPayload } from '../shared/island';
 import { csrfToken, isEventDoc } from './api';
 import type { EventReviewData } from './types';
 
-const fail = (why: string): null => {
-  console.error(`eventreview island: ${why}`);
-  return null;
-};
+const fail = islandFailure('eventreview');
 
 /**
  * Reads the page's `json_script` payload: `{doc_url, csrf_token?, doc?}`.
@@ -13,16 +11,8 @@ const fail = (why: string): null => {
  * csrf_token the `csrftoken` cookie is used.
  */
 export function readEventReviewData(script: Element | null, doc: Document | null = null): EventReviewData | null {
-  const raw = script?.textContent ?? '';
-  if (raw.trim() === '') return fail('#eventreview-data is missing or empty');
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch {
-    return fail('#eventreview-data does not contain valid JSON');
-  }
-  if (parsed === null || typeof parsed !== 'object') return fail('#eventreview-data is not an object');
-  const data = parsed as Record<string, unknown>;
+  const data = readPayload(script, 'eventreview-data', fail);
+  if (data === null) return null;
   if (typeof data.doc_url !== 'string' || data.doc_url === '') return fail('#eventreview-data has no doc_url');
   if (data.doc !== undefined && data.doc !== null && !isEventDoc(data.doc)) {
     return fail('#eventreview-data has a doc that is not an event document');

@@ -10,16 +10,11 @@
  */
 import { PALETTE } from '../workspace/doc';
 import type { Box } from '../workspace/canvas/geometry';
-import type { Audibility, EventDoc, PutBody, PutObject, Source } from './types';
+import type { Audibility, EventDoc, PutBody, PutBox, PutObject, Source } from './types';
 
-export interface ReviewBox {
+/** A box as the editor holds it: what a save sends of it, and what only this page keeps. */
+export interface ReviewBox extends PutBox {
   key: string;
-  id: number | null;
-  frame_index: number;
-  x1: number;
-  y1: number;
-  x2: number;
-  y2: number;
   score: number | null;
   source: Source;
   /** A model box's coordinates as the detector proposed them (as loaded); null for others. */

@@ -1,3 +1,4 @@
+import { ExternalStore } from '../shared/externalStore';
 import { initialState, reviewReducer, type ReviewAction, type ReviewState } from './state';
 import type { EventDoc } from './types';
 
@@ -7,26 +8,22 @@ import type { EventDoc } from './types';
  * (useSyncExternalStore).
  */
 export class ReviewStore {
-  private state: ReviewState;
-  private readonly listeners = new Set<() => void>();
+  private readonly store: ExternalStore<ReviewState>;
 
   constructor(doc: EventDoc) {
-    this.state = initialState(doc);
+    this.store = new ExternalStore(initialState(doc));
   }
 
-  getState = (): ReviewState => this.state;
+  getState = (): ReviewState => this.store.get();
 
-  subscribe = (listener: () => void): (() => void) => {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  };
+  subscribe = (listener: () => void): (() => void) => this.store.subscribe(listener);
 
   /** Applies `action`; true when the state changed. */
   dispatch(action: ReviewAction): boolean {
-    const next = reviewReducer(this.state, action);
-    if (next === this.state) return false;
-    this.state = next;
-    for (const listener of this.listeners) listener();
+    const state = this.store.get();
+    const next = reviewReducer(state, action);
+    if (next === state) return false;
+    this.store.set(next);
     return true;
   }
 }

@@ -1,10 +1,12 @@
+import { MAX_RETRY_MS, retriesLater, SaveTimers, type SaveStatus } from '../shared/autosave';
+import { ExternalStore } from '../shared/externalStore';
 import type { SaveOptions, SaveResult } from './api';
 import { NO_ERRORS, placeErrors, type KeyedErrors } from './errors';
 import { isDirty, putBody, validate, type ReviewDoc } from './state';
 import type { ReviewStore } from './store';
 import type { EventDoc, PutBody } from './types';
 
-export type SaveStatus = 'saved' | 'pending' | 'saving' | 'offline' | 'conflict' | 'invalid' | 'error';
+export { MAX_RETRY_MS, type SaveStatus };
 
 export interface SyncSnapshot {
   status: SaveStatus;
@@ -33,9 +35,6 @@ export interface SyncDeps {
 
 /** Autosave waits this long after the last change. */
 export const DEBOUNCE_MS = 1000;
-/** Retries after a network failure wait 1 s, 2 s, 4 s ... up to this. */
-export const MAX_RETRY_MS = 30_000;
-const FIRST_RETRY_MS = 1000;
 
 export const LOCAL_INVALID_MESSAGE = 'Not saved: fix the marked problems first.';
 
@@ -46,18 +45,16 @@ export const LOCAL_INVALID_MESSAGE = 'Not saved: fix the marked problems first.'
  * between the versions. React reads it through `subscribe` / `getSnapshot`.
  */
 export class ReviewSync {
-  private snapshot: SyncSnapshot;
-  private readonly listeners = new Set<() => void>();
-  private debounceTimer: ReturnType<typeof setTimeout> | null = null;
-  private retryTimer: ReturnType<typeof setTimeout> | null = null;
-  private retryDelay = FIRST_RETRY_MS;
+  private readonly snapshots: ExternalStore<SyncSnapshot>;
+  private readonly timers: SaveTimers;
   private inFlight: Promise<boolean> | null = null;
   private disposed = false;
   private readonly deps: SyncDeps;
 
   constructor(server: EventDoc, deps: SyncDeps) {
     this.deps = deps;
-    this.snapshot = {
+    this.timers = new SaveTimers(() => void this.flush(), deps.debounceMs ?? DEBOUNCE_MS);
+    this.snapshots = new ExternalStore<SyncSnapshot>({
       status: 'saved',
       server,
       version: server.version,
@@ -66,15 +63,16 @@ export class ReviewSync {
       message: null,
       accepting: false,
       acceptedVersion: null,
-    };
+    });
   }
 
-  subscribe = (listener: () => void): (() => void) => {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  };
+  subscribe = (listener: () => void): (() => void) => this.snapshots.subscribe(listener);
 
-  getSnapshot = (): SyncSnapshot => this.snapshot;
+  getSnapshot = (): SyncSnapshot => this.snapshots.get();
+
+  private get snapshot(): SyncSnapshot {
+    return this.snapshots.get();
+  }
 
   /** The server lets this reviewer change the event (and the newer version of a conflict, if any). */
   get editable(): boolean {
@@ -91,56 +89,23 @@ export class ReviewSync {
     return isDirty(this.deps.store.getState());
   }
 
-  private set(patch: Partial<SyncSnapshot>): void {
-    this.snapshot = { ...this.snapshot, ...patch };
-    for (const listener of this.listeners) listener();
-  }
-
-  private clearDebounce(): void {
-    if (this.debounceTimer !== null) clearTimeout(this.debounceTimer);
-    this.debounceTimer = null;
-  }
-
-  private clearRetry(): void {
-    if (this.retryTimer !== null) clearTimeout(this.retryTimer);
-    this.retryTimer = null;
-  }
-
-  private scheduleSave(): void {
-    this.clearDebounce();
-    this.debounceTimer = setTimeout(() => {
-      this.debounceTimer = null;
-      void this.flush();
-    }, this.deps.debounceMs ?? DEBOUNCE_MS);
-  }
-
-  private scheduleRetry(): void {
-    this.clearRetry();
-    const delay = this.retryDelay;
-    this.retryDelay = Math.min(this.retryDelay * 2, MAX_RETRY_MS);
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = null;
-      void this.flush();
-    }, delay);
-  }
-
   /** The document was edited: save it after the debounce. */
   changed(): void {
     if (!this.editable || this.disposed) return;
     if (!this.dirty) {
       // Undone back to what the server has: nothing to send.
-      this.clearDebounce();
+      this.timers.cancelDebounce();
       if (['pending', 'invalid', 'error', 'offline'].includes(this.snapshot.status)) {
-        this.clearRetry();
-        this.set({ status: 'saved', message: null });
+        this.timers.cancelRetry();
+        this.snapshots.patch({ status: 'saved', message: null });
       }
       return;
     }
     if (this.snapshot.status === 'conflict') return;
     if (this.snapshot.status === 'saved' || this.snapshot.status === 'invalid') {
-      this.set({ status: 'pending' });
+      this.snapshots.patch({ status: 'pending' });
     }
-    this.scheduleSave();
+    this.timers.debounce();
   }
 
   private async idle(): Promise<void> {
@@ -150,7 +115,7 @@ export class ReviewSync {
   /** The local checks pass; otherwise the status says why nothing was sent. */
   private checked(doc: ReviewDoc): boolean {
     if (Object.keys(validate(doc)).length === 0) return true;
-    this.set({ status: 'invalid', message: LOCAL_INVALID_MESSAGE, errors: NO_ERRORS });
+    this.snapshots.patch({ status: 'invalid', message: LOCAL_INVALID_MESSAGE, errors: NO_ERRORS });
     return false;
   }
 
@@ -159,12 +124,12 @@ export class ReviewSync {
    * server has the document as it is, false otherwise.
    */
   async flush(options?: SaveOptions): Promise<boolean> {
-    this.clearDebounce();
+    this.timers.cancelDebounce();
     await this.idle();
     if (this.disposed || !this.editable || this.snapshot.accepting || this.snapshot.status === 'conflict') return false;
     const doc = this.deps.store.getState().present;
     if (!this.dirty) {
-      if (this.snapshot.status !== 'saved') this.set({ status: 'saved', errors: NO_ERRORS, message: null });
+      if (this.snapshot.status !== 'saved') this.snapshots.patch({ status: 'saved', errors: NO_ERRORS, message: null });
       return true;
     }
     if (!this.checked(doc)) return false;
@@ -183,22 +148,22 @@ export class ReviewSync {
   /** Saves the document with `accept: true` (the event becomes accepted). */
   async accept(): Promise<boolean> {
     if (this.disposed || !this.editable || this.snapshot.accepting) return false;
-    this.clearDebounce();
+    this.timers.cancelDebounce();
     await this.idle();
     if (this.snapshot.status === 'conflict' || !this.editable) return false;
     const doc = this.deps.store.getState().present;
     if (!this.checked(doc)) return false;
-    this.set({ accepting: true });
+    this.snapshots.patch({ accepting: true });
     try {
       return await this.send(doc, true);
     } finally {
-      this.set({ accepting: false });
+      this.snapshots.patch({ accepting: false });
     }
   }
 
   private send(doc: ReviewDoc, accept: boolean, options?: SaveOptions): Promise<boolean> {
-    this.clearRetry();
-    this.set({ status: 'saving' });
+    this.timers.cancelRetry();
+    this.snapshots.patch({ status: 'saving' });
     const body = putBody(this.snapshot.version, doc, accept);
     const request = options === undefined ? this.deps.save(body) : this.deps.save(body, options);
     const run = request.then((result) => {
@@ -211,15 +176,13 @@ export class ReviewSync {
 
   private handle(result: SaveResult, sent: ReviewDoc, accept: boolean): boolean {
     if (this.disposed) return false;
-    if (result.kind !== 'offline' && !(result.kind === 'error' && result.retry)) {
-      this.retryDelay = FIRST_RETRY_MS;
-    }
+    if (!retriesLater(result)) this.timers.resetBackoff();
     switch (result.kind) {
       case 'ok': {
         const store = this.deps.store;
         store.dispatch(accept ? { type: 'reset', server: result.doc } : { type: 'saved', sent, server: result.doc });
         const clean = !this.dirty;
-        this.set({
+        this.snapshots.patch({
           status: clean ? 'saved' : 'pending',
           server: result.doc,
           version: result.doc.version,
@@ -228,23 +191,23 @@ export class ReviewSync {
           ...(accept ? { acceptedVersion: result.doc.version } : {}),
         });
         // Edits made while the request ran go with the next save, on the new version.
-        if (!clean) this.scheduleSave();
+        if (!clean) this.timers.debounce();
         return clean;
       }
       case 'conflict':
-        this.clearDebounce();
-        this.set({ status: 'conflict', conflict: { current: result.current, message: result.message } });
+        this.timers.cancelDebounce();
+        this.snapshots.patch({ status: 'conflict', conflict: { current: result.current, message: result.message } });
         return false;
       case 'invalid':
-        this.set({ status: 'invalid', errors: placeErrors(sent, result.errors), message: result.detail });
+        this.snapshots.patch({ status: 'invalid', errors: placeErrors(sent, result.errors), message: result.detail });
         return false;
       case 'offline':
-        this.set({ status: 'offline', message: null });
-        this.scheduleRetry();
+        this.snapshots.patch({ status: 'offline', message: null });
+        this.timers.retry();
         return false;
       case 'error':
-        this.set({ status: 'error', message: result.message });
-        if (result.retry) this.scheduleRetry();
+        this.snapshots.patch({ status: 'error', message: result.message });
+        if (result.retry) this.timers.retry();
         return false;
     }
   }
@@ -252,7 +215,7 @@ export class ReviewSync {
   /** The browser is back online: retry at once. */
   online(): void {
     if (this.snapshot.status === 'offline' || this.snapshot.status === 'error') {
-      this.clearRetry();
+      this.timers.cancelRetry();
       void this.flush();
     }
   }
@@ -262,7 +225,7 @@ export class ReviewSync {
     const conflict = this.snapshot.conflict;
     if (conflict === null || !conflict.current.editable) return Promise.resolve(false);
     this.deps.store.dispatch({ type: 'rebase', server: conflict.current });
-    this.set({
+    this.snapshots.patch({
       status: 'pending',
       server: conflict.current,
       version: conflict.current.version,
@@ -283,10 +246,9 @@ export class ReviewSync {
 
   /** The server's document is the truth now. */
   adopt(server: EventDoc): void {
-    this.clearDebounce();
-    this.clearRetry();
+    this.timers.cancel();
     this.deps.store.dispatch({ type: 'reset', server });
-    this.set({ status: 'saved', server, version: server.version, conflict: null, errors: NO_ERRORS, message: null });
+    this.snapshots.patch({ status: 'saved', server, version: server.version, conflict: null, errors: NO_ERRORS, message: null });
   }
 
   /** Works again after `dispose` (React's StrictMode unmounts and mounts again in development). */
@@ -297,7 +259,6 @@ export class ReviewSync {
   /** Stops the timers (unmount). */
   dispose(): void {
     this.disposed = true;
-    this.clearDebounce();
-    this.clearRetry();
+    this.timers.cancel();
   }
 }

@@ -1,3 +1,4 @@
+import { conflictOf, send as sendJson } from '../shared/http';
 import type { Candidate, CandidateFields, FieldErrors, Stage1Urls } from './types';
 
 /** What every request needs besides its own arguments. */
@@ -93,51 +94,32 @@ const detailOf = (payload: unknown): string | null => {
 };
 
 async function send(ctx: ApiContext, method: 'POST' | 'PATCH', url: string, body: unknown): Promise<ApiResult> {
-  let response: Response;
-  try {
-    response = await ctx.fetchImpl(url, {
-      method,
-      credentials: 'same-origin',
-      headers: {
-        Accept: 'application/json',
-        'Content-Type': 'application/json',
-        'X-CSRFToken': ctx.csrfToken,
-      },
-      body: JSON.stringify(body),
-    });
-  } catch {
+  const answer = await sendJson(ctx.fetchImpl, method, url, ctx.csrfToken, body);
+  if (answer === null) {
     return { ok: false, kind: 'error', message: 'The request failed (network error). Nothing was saved; try again.' };
   }
-  let payload: unknown = null;
-  let parsed = true;
-  try {
-    payload = await response.json();
-  } catch {
-    parsed = false;
-  }
-  if (response.ok) {
+  const { status, payload, parsed } = answer;
+  if (answer.ok) {
     if (parsed && isCandidate(payload)) {
       return { ok: true, candidate: payload };
     }
-    return { ok: false, kind: 'error', message: `Unexpected answer from the server (HTTP ${response.status}).` };
+    return { ok: false, kind: 'error', message: `Unexpected answer from the server (HTTP ${status}).` };
   }
-  if (response.status === 409 && parsed && payload !== null && typeof payload === 'object') {
-    const current = (payload as { current?: unknown }).current;
-    if (isCandidate(current)) {
-      return { ok: false, kind: 'conflict', current, message: detailOf(payload) ?? 'The candidate changed.' };
-    }
+  const current = conflictOf(answer, isCandidate);
+  if (current !== null) {
+    return { ok: false, kind: 'conflict', current, message: detailOf(payload) ?? 'The candidate changed.' };
   }
-  if (response.status === 400 && parsed) {
+  if (status === 400 && parsed) {
     const fieldErrors = fieldErrorsFromPayload(payload);
     const message = summarizeErrors(fieldErrors) || 'The server rejected the request (HTTP 400).';
     return { ok: false, kind: 'invalid', message, fieldErrors };
   }
   const detail = parsed ? detailOf(payload) : null;
   const fallback =
-    response.status === 403
+    status === 403
       ? 'You are not allowed to do this (HTTP 403); your session may have expired: reload the page.'
-      : `The request failed (HTTP ${response.status}).`;
-  return { ok: false, kind: 'error', message: detail !== null ? `${detail} (HTTP ${response.status})` : fallback };
+      : `The request failed (HTTP ${status}).`;
+  return { ok: false, kind: 'error', message: detail !== null ? `${detail} (HTTP ${status})` : fallback };
 }
 
 export function acceptCandidate(ctx: ApiContext, candidate: Pick<Candidate, 'id' | 'version'>): Promise<ApiResult> {

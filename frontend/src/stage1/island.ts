@@ -1,5 +1,8 @@
+import { islandFailure, readPayload } from '../shared/island';
 import { isCandidate } from './api';
 import type { Stage1Data } from './types';
+
+const fail = islandFailure('stage1');
 
 /**
  * Reads the page's `json_script` payload. Returns null (and logs why) when
@@ -7,29 +10,12 @@ import type { Stage1Data } from './types';
  * that do not look like candidates are dropped.
  */
 export function readStage1Data(script: Element | null): Stage1Data | null {
-  const text = script?.textContent ?? '';
-  if (text.trim() === '') {
-    console.error('stage1 island: #stage1-data is missing or empty');
-    return null;
-  }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    console.error('stage1 island: #stage1-data does not contain valid JSON');
-    return null;
-  }
-  if (raw === null || typeof raw !== 'object') {
-    console.error('stage1 island: #stage1-data is not an object');
-    return null;
-  }
+  const raw = readPayload(script, 'stage1-data', fail);
+  if (raw === null) return null;
   const data = raw as Partial<Record<keyof Stage1Data, unknown>>;
   const video = data.video as Stage1Data['video'] | undefined;
   const urls = data.urls as Stage1Data['urls'] | undefined;
-  if (video === undefined || video === null || typeof video.id !== 'number') {
-    console.error('stage1 island: #stage1-data has no video');
-    return null;
-  }
+  if (video === undefined || video === null || typeof video.id !== 'number') return fail('#stage1-data has no video');
   if (
     urls === undefined ||
     urls === null ||
@@ -38,8 +24,7 @@ export function readStage1Data(script: Element | null): Stage1Data | null {
     typeof urls.accept !== 'string' ||
     typeof urls.reject !== 'string'
   ) {
-    console.error('stage1 island: #stage1-data has no urls');
-    return null;
+    return fail('#stage1-data has no urls');
   }
   const candidates = Array.isArray(data.candidates) ? data.candidates.filter(isCandidate) : [];
   return {

@@ -1,4 +1,6 @@
-import { useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { UNSAVED_STATUSES } from '../shared/autosave';
+import { useKeyCommands, useLatest, useSaveOnLeave } from '../shared/hooks';
 import { saveDoc, submitDoc } from './api';
 import { BoxCanvas, type CanvasBox } from './canvas/BoxCanvas';
 import { CluePanel } from './CluePanel';
@@ -49,9 +51,6 @@ export interface WorkspaceAppProps {
 }
 
 const defaultFetch: typeof fetch = (input, init) => fetch(input, init);
-
-/** Save states in which leaving the page would lose (or strand in the browser) the annotator's work. */
-const UNSAVED_STATUSES: readonly SaveStatus[] = ['pending', 'saving', 'invalid', 'conflict', 'error', 'offline'];
 
 /** The reference interval's colour on the timeline. */
 const REF_COLOR = '#808080';
@@ -135,10 +134,7 @@ function startSession(data: WorkspaceData, fetchRef: { current: typeof fetch }):
 export function WorkspaceApp({ data, fetchImpl }: WorkspaceAppProps) {
   const { video, urls, csrf_token: csrf } = data;
   const { fps, frame_count: frameCount, duration } = video;
-  const fetchRef = useRef<typeof fetch>(fetchImpl ?? defaultFetch);
-  useLayoutEffect(() => {
-    fetchRef.current = fetchImpl ?? defaultFetch;
-  }, [fetchImpl]);
+  const fetchRef = useLatest<typeof fetch>(fetchImpl ?? defaultFetch);
 
   const [session] = useState(() => startSession(data, fetchRef));
   const { history, sync } = session;
@@ -175,34 +171,9 @@ export function WorkspaceApp({ data, fetchImpl }: WorkspaceAppProps) {
     return () => sync.dispose();
   }, [session, sync]);
 
-  // Save at once when the annotator leaves the tab or the window; retry when the network is back.
-  useEffect(() => {
-    const flush = () => void sync.flush();
-    // The page is going away: the request must outlive it.
-    const onPageHide = () => void sync.flush({ keepalive: true });
-    const onVisibility = () => {
-      if (document.visibilityState === 'hidden') flush();
-    };
-    const onOnline = () => sync.online();
-    // Warn before leaving while work is not on the server yet.
-    const onBeforeUnload = (event: BeforeUnloadEvent) => {
-      if (!UNSAVED_STATUSES.includes(sync.getSnapshot().status) && !sync.dirty) return;
-      event.preventDefault();
-      event.returnValue = '';
-    };
-    window.addEventListener('blur', flush);
-    window.addEventListener('pagehide', onPageHide);
-    window.addEventListener('online', onOnline);
-    window.addEventListener('beforeunload', onBeforeUnload);
-    document.addEventListener('visibilitychange', onVisibility);
-    return () => {
-      window.removeEventListener('blur', flush);
-      window.removeEventListener('pagehide', onPageHide);
-      window.removeEventListener('beforeunload', onBeforeUnload);
-      window.removeEventListener('online', onOnline);
-      document.removeEventListener('visibilitychange', onVisibility);
-    };
-  }, [sync]);
+  // Save at once when the annotator leaves the tab or the window; retry when the network is back;
+  // warn before leaving while work is not on the server yet.
+  useSaveOnLeave(sync, () => UNSAVED_STATUSES.includes(sync.getSnapshot().status) || sync.dirty);
 
   /** Records an edit: one undo step (or part of the step of the same field being typed). */
   const commit = (next: EditableDoc, key: string | null = null) => {
@@ -539,21 +510,7 @@ export function WorkspaceApp({ data, fetchImpl }: WorkspaceAppProps) {
         break;
     }
   };
-  const runRef = useRef(run);
-  useLayoutEffect(() => {
-    runRef.current = run;
-  });
-  useEffect(() => {
-    const onKeyDown = (event: KeyboardEvent) => {
-      if (event.defaultPrevented) return;
-      const command = commandForKey(event);
-      if (command === null) return;
-      event.preventDefault();
-      runRef.current(command, event.target);
-    };
-    document.addEventListener('keydown', onKeyDown);
-    return () => document.removeEventListener('keydown', onKeyDown);
-  }, []);
+  useKeyCommands(commandForKey, run);
 
   // A comment's marker is not selected: clicking it goes to the comment's time.
   const selectRegion = (key: string | null) => {

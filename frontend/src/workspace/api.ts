@@ -1,5 +1,8 @@
+import { conflictOf, detailOf, isRetryableStatus, saveErrorsFrom, send, type Answer, type SaveOptions } from '../shared/http';
 import { editableOf, type EditableDoc } from './doc';
 import type { QuestionDoc, SaveErrors, SubmitResult } from './types';
+
+export { saveErrorsFrom, type SaveOptions };
 
 export type SaveResult =
   | { kind: 'ok'; doc: QuestionDoc }
@@ -41,82 +44,7 @@ function isSubmitResult(value: unknown): value is SubmitResult {
   return isQuestionDoc(v.question) && (v.outcome === 'pooled' || v.outcome === 'arbitration' || v.outcome === 'agreement');
 }
 
-const messageOf = (value: unknown): string | null => {
-  if (typeof value === 'string') return value;
-  if (Array.isArray(value)) {
-    const parts = value.map(messageOf).filter((m): m is string => m !== null);
-    return parts.length > 0 ? parts.join(' ') : null;
-  }
-  return null;
-};
-
-const detailOf = (payload: unknown): string | null =>
-  payload !== null && typeof payload === 'object' ? messageOf((payload as { detail?: unknown }).detail) : null;
-
-/**
- * The 400 body as SaveErrors. The contract is `{detail, errors}`; a plain DRF
- * body (field -> list of messages) is read too, so no message is lost.
- */
-export function saveErrorsFrom(payload: unknown): SaveErrors {
-  const detail = detailOf(payload) ?? 'The server did not accept the changes.';
-  if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
-    const whole = messageOf(payload);
-    return { detail: whole ?? detail, errors: {} };
-  }
-  const body = payload as Record<string, unknown>;
-  const source =
-    body.errors !== null && typeof body.errors === 'object' && !Array.isArray(body.errors)
-      ? (body.errors as Record<string, unknown>)
-      : Object.fromEntries(Object.entries(body).filter(([key]) => key !== 'detail' && key !== 'current'));
-  const errors: Record<string, string> = {};
-  for (const [key, value] of Object.entries(source)) {
-    const message = messageOf(value);
-    if (message !== null) errors[key] = message;
-  }
-  return { detail, errors };
-}
-
-export interface Answer {
-  status: number;
-  ok: boolean;
-  payload: unknown;
-  parsed: boolean;
-}
-
-export async function send(
-  fetchImpl: typeof fetch,
-  method: 'PUT' | 'POST',
-  url: string,
-  csrfToken: string,
-  body: unknown,
-  keepalive = false,
-): Promise<Answer | null> {
-  let response: Response;
-  try {
-    response = await fetchImpl(url, {
-      method,
-      ...(keepalive ? { keepalive: true } : {}),
-      credentials: 'same-origin',
-      headers: {
-        Accept: 'application/json',
-        'Content-Type': 'application/json',
-        'X-CSRFToken': csrfToken,
-      },
-      body: JSON.stringify(body),
-    });
-  } catch {
-    return null;
-  }
-  let payload: unknown = null;
-  let parsed = true;
-  try {
-    payload = await response.json();
-  } catch {
-    parsed = false;
-  }
-  return { status: response.status, ok: response.ok, payload, parsed };
-}
-
+/** A failed request, in words. */
 export function failure(answer: Answer): string {
   const detail = answer.parsed ? detailOf(answer.payload) : null;
   if (detail !== null) return `${detail} (HTTP ${answer.status})`;
@@ -126,22 +54,9 @@ export function failure(answer: Answer): string {
   return `The request failed (HTTP ${answer.status}).`;
 }
 
-const conflictOf = (answer: Answer): QuestionDoc | null => {
-  if (answer.status !== 409 || !answer.parsed || answer.payload === null || typeof answer.payload !== 'object') {
-    return null;
-  }
-  const current = (answer.payload as { current?: unknown }).current;
-  return isQuestionDoc(current) ? current : null;
-};
-
 /** The body of a save: the version it was made on and the whole editable document. */
 export function saveBody(version: number, doc: EditableDoc): Record<string, unknown> {
   return { version, ...editableOf(doc) };
-}
-
-export interface SaveOptions {
-  /** Let the request outlive the page (a save fired from `pagehide`). */
-  keepalive?: boolean;
 }
 
 /** PUT the whole document with the version it was made on. */
@@ -160,15 +75,14 @@ export async function saveDoc(
       ? { kind: 'ok', doc: answer.payload }
       : { kind: 'error', message: `Unexpected answer from the server (HTTP ${answer.status}).`, retry: false };
   }
-  const current = conflictOf(answer);
+  const current = conflictOf(answer, isQuestionDoc);
   if (current !== null) {
     return { kind: 'conflict', current, message: detailOf(answer.payload) ?? 'The question changed on the server.' };
   }
   if (answer.status === 400 && answer.parsed) {
     return { kind: 'invalid', errors: saveErrorsFrom(answer.payload) };
   }
-  const retry = answer.status >= 500 || answer.status === 429 || answer.status === 408;
-  return { kind: 'error', message: failure(answer), retry };
+  return { kind: 'error', message: failure(answer), retry: isRetryableStatus(answer.status) };
 }
 
 /** POST the submit with the version the annotator saw. */
@@ -185,7 +99,7 @@ export async function submitDoc(
       ? { kind: 'ok', result: answer.payload }
       : { kind: 'error', message: `Unexpected answer from the server (HTTP ${answer.status}).`, errors: {} };
   }
-  const current = conflictOf(answer);
+  const current = conflictOf(answer, isQuestionDoc);
   if (current !== null) {
     return { kind: 'conflict', current, message: detailOf(answer.payload) ?? 'The question changed on the server.' };
   }

@@ -2,7 +2,8 @@
  * Comments on the question: the server calls, the label of a comment's anchor,
  * and where an anchor lies on the timeline.
  */
-import { failure, saveErrorsFrom, send } from './api';
+import { saveErrorsFrom, send } from '../shared/http';
+import { failure } from './api';
 import { timeOfFrame } from './time';
 import type { CommentInfo } from './types';
 

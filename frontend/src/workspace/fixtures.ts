@@ -1,6 +1,8 @@
 // Test data shared by the workspace tests (not imported by the app).
 import type { CommentInfo, QuestionDoc, VideoInfo, WorkspaceData } from './types';
 
+export { jsonResponse } from '../shared/fixtures';
+
 export function makeQuestion(overrides: Partial<QuestionDoc> = {}): QuestionDoc {
   return {
     id: 7,
@@ -77,13 +79,4 @@ export function makeComment(overrides: Partial<CommentInfo> = {}): CommentInfo {
     can_resolve: true,
     ...overrides,
   };
-}
-
-/** A fetch answer; a plain object (not a Response), so reading it needs no stream timers. */
-export function jsonResponse(body: unknown, status = 200): Response {
-  return {
-    ok: status >= 200 && status < 300,
-    status,
-    json: () => Promise.resolve(body),
-  } as Response;
 }

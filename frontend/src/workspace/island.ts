@@ -1,11 +1,9 @@
+import { islandFailure, readPayload } from '../shared/island';
 import { isQuestionDoc } from './api';
 import { isComment } from './comments';
 import type { ThumbnailsIndex, VideoInfo, WorkspaceData } from './types';
 
-const fail = (why: string): null => {
-  console.error(`workspace island: ${why}`);
-  return null;
-};
+const fail = islandFailure('workspace');
 
 const text = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
 
@@ -25,16 +23,8 @@ function thumbnailsIndex(value: unknown): ThumbnailsIndex | null {
  * without: the question, the video's proxy and frame facts, the URLs.
  */
 export function readWorkspaceData(script: Element | null): WorkspaceData | null {
-  const raw = script?.textContent ?? '';
-  if (raw.trim() === '') return fail('#workspace-data is missing or empty');
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch {
-    return fail('#workspace-data does not contain valid JSON');
-  }
-  if (parsed === null || typeof parsed !== 'object') return fail('#workspace-data is not an object');
-  const data = parsed as Record<string, unknown>;
+  const data = readPayload(script, 'workspace-data', fail);
+  if (data === null) return null;
   if (!isQuestionDoc(data.question)) return fail('#workspace-data has no question');
   const video = data.video as Record<string, unknown> | null | undefined;
   if (

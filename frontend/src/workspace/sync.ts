@@ -1,8 +1,10 @@
+import { MAX_RETRY_MS, retriesLater, SaveTimers, type SaveStatus } from '../shared/autosave';
+import { ExternalStore } from '../shared/externalStore';
 import type { SaveOptions, SaveResult } from './api';
 import { editableOf, sameDoc, type EditableDoc } from './doc';
 import type { QuestionDoc, QuestionStateName } from './types';
 
-export type SaveStatus = 'saved' | 'pending' | 'saving' | 'offline' | 'conflict' | 'invalid' | 'error';
+export { MAX_RETRY_MS, type SaveStatus };
 
 export interface SyncSnapshot {
   status: SaveStatus;
@@ -31,9 +33,6 @@ export interface SyncDeps {
 
 /** Autosave waits this long after the last change. */
 export const DEBOUNCE_MS = 800;
-/** Retries after a network failure wait 1 s, 2 s, 4 s ... up to this. */
-export const MAX_RETRY_MS = 30_000;
-const FIRST_RETRY_MS = 1000;
 
 const EDITABLE_STATES: readonly QuestionStateName[] = ['draft', 'answered'];
 
@@ -53,13 +52,10 @@ export const isEditable = (doc: { state: QuestionStateName; editable?: boolean }
  * `getSnapshot` (useSyncExternalStore).
  */
 export class DocSync {
-  private snapshot: SyncSnapshot;
   /** The document the server holds at `baseVersion`, as far as this page knows. */
   private saved: EditableDoc;
-  private readonly listeners = new Set<() => void>();
-  private debounceTimer: ReturnType<typeof setTimeout> | null = null;
-  private retryTimer: ReturnType<typeof setTimeout> | null = null;
-  private retryDelay = FIRST_RETRY_MS;
+  private readonly snapshots: ExternalStore<SyncSnapshot>;
+  private readonly timers: SaveTimers;
   private inFlight: Promise<boolean> | null = null;
   private disposed = false;
   private readonly deps: SyncDeps;
@@ -67,15 +63,24 @@ export class DocSync {
   constructor(server: QuestionDoc, deps: SyncDeps) {
     this.deps = deps;
     this.saved = editableOf(server);
-    this.snapshot = { status: 'saved', server, baseVersion: server.version, conflict: null, errors: {}, message: null };
+    this.timers = new SaveTimers(() => void this.flush(), deps.debounceMs ?? DEBOUNCE_MS);
+    this.snapshots = new ExternalStore<SyncSnapshot>({
+      status: 'saved',
+      server,
+      baseVersion: server.version,
+      conflict: null,
+      errors: {},
+      message: null,
+    });
   }
 
-  subscribe = (listener: () => void): (() => void) => {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  };
+  subscribe = (listener: () => void): (() => void) => this.snapshots.subscribe(listener);
 
-  getSnapshot = (): SyncSnapshot => this.snapshot;
+  getSnapshot = (): SyncSnapshot => this.snapshots.get();
+
+  private get snapshot(): SyncSnapshot {
+    return this.snapshots.get();
+  }
 
   get editable(): boolean {
     return this.deps.canAnnotate && isEditable(this.snapshot.server) && !this.locked;
@@ -92,59 +97,26 @@ export class DocSync {
     return !sameDoc(this.deps.getDoc(), this.saved);
   }
 
-  private set(patch: Partial<SyncSnapshot>): void {
-    this.snapshot = { ...this.snapshot, ...patch };
-    for (const listener of this.listeners) listener();
-  }
-
-  private clearDebounce(): void {
-    if (this.debounceTimer !== null) clearTimeout(this.debounceTimer);
-    this.debounceTimer = null;
-  }
-
-  private clearRetry(): void {
-    if (this.retryTimer !== null) clearTimeout(this.retryTimer);
-    this.retryTimer = null;
-  }
-
-  private scheduleSave(): void {
-    this.clearDebounce();
-    this.debounceTimer = setTimeout(() => {
-      this.debounceTimer = null;
-      void this.flush();
-    }, this.deps.debounceMs ?? DEBOUNCE_MS);
-  }
-
-  private scheduleRetry(): void {
-    this.clearRetry();
-    const delay = this.retryDelay;
-    this.retryDelay = Math.min(this.retryDelay * 2, MAX_RETRY_MS);
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = null;
-      void this.flush();
-    }, delay);
-  }
-
   /** The document was edited: journal it and save it after the debounce. */
   changed(): void {
     if (!this.editable || this.disposed) return;
     const doc = this.deps.getDoc();
     if (sameDoc(doc, this.saved)) {
       // Undone back to what the server has: nothing to send.
-      this.clearDebounce();
+      this.timers.cancelDebounce();
       this.deps.journal.clear();
       if (['pending', 'invalid', 'error', 'offline'].includes(this.snapshot.status)) {
-        this.clearRetry();
-        this.set({ status: 'saved', errors: {}, message: null });
+        this.timers.cancelRetry();
+        this.snapshots.patch({ status: 'saved', errors: {}, message: null });
       }
       return;
     }
     this.deps.journal.save(this.snapshot.baseVersion, doc);
     if (this.snapshot.status === 'conflict') return;
     if (this.snapshot.status === 'saved' || this.snapshot.status === 'invalid') {
-      this.set({ status: 'pending' });
+      this.snapshots.patch({ status: 'pending' });
     }
-    this.scheduleSave();
+    this.timers.debounce();
   }
 
   /**
@@ -152,17 +124,17 @@ export class DocSync {
    * server has the document as it is, false otherwise.
    */
   async flush(options?: SaveOptions): Promise<boolean> {
-    this.clearDebounce();
+    this.timers.cancelDebounce();
     while (this.inFlight !== null) await this.inFlight;
     if (this.disposed || !this.editable || this.snapshot.status === 'conflict') return false;
     const doc = this.deps.getDoc();
     if (sameDoc(doc, this.saved)) {
       this.deps.journal.clear();
-      if (this.snapshot.status !== 'saved') this.set({ status: 'saved', errors: {}, message: null });
+      if (this.snapshot.status !== 'saved') this.snapshots.patch({ status: 'saved', errors: {}, message: null });
       return true;
     }
-    this.clearRetry();
-    this.set({ status: 'saving' });
+    this.timers.cancelRetry();
+    this.snapshots.patch({ status: 'saving' });
     const request =
       options === undefined ? this.deps.save(this.snapshot.baseVersion, doc) : this.deps.save(this.snapshot.baseVersion, doc, options);
     const run = request.then((result) => {
@@ -184,15 +156,13 @@ export class DocSync {
 
   private handle(result: SaveResult, sent: EditableDoc): boolean {
     if (this.disposed) return false;
-    if (result.kind !== 'offline' && !(result.kind === 'error' && result.retry)) {
-      this.retryDelay = FIRST_RETRY_MS;
-    }
+    if (!retriesLater(result)) this.timers.resetBackoff();
     switch (result.kind) {
       case 'ok': {
         this.saved = sent;
         const now = this.deps.getDoc();
         const clean = sameDoc(now, sent);
-        this.set({
+        this.snapshots.patch({
           status: clean ? 'saved' : 'pending',
           server: result.doc,
           baseVersion: result.doc.version,
@@ -204,23 +174,23 @@ export class DocSync {
         } else {
           // Edits made while the request ran: they go with the next save, on the new version.
           this.deps.journal.save(result.doc.version, now);
-          this.scheduleSave();
+          this.timers.debounce();
         }
         return clean;
       }
       case 'conflict':
-        this.set({ status: 'conflict', conflict: { current: result.current, message: result.message } });
+        this.snapshots.patch({ status: 'conflict', conflict: { current: result.current, message: result.message } });
         return false;
       case 'invalid':
-        this.set({ status: 'invalid', errors: result.errors.errors, message: result.errors.detail });
+        this.snapshots.patch({ status: 'invalid', errors: result.errors.errors, message: result.errors.detail });
         return false;
       case 'offline':
-        this.set({ status: 'offline', message: null });
-        this.scheduleRetry();
+        this.snapshots.patch({ status: 'offline', message: null });
+        this.timers.retry();
         return false;
       case 'error':
-        this.set({ status: 'error', message: result.message });
-        if (result.retry) this.scheduleRetry();
+        this.snapshots.patch({ status: 'error', message: result.message });
+        if (result.retry) this.timers.retry();
         return false;
     }
   }
@@ -228,16 +198,15 @@ export class DocSync {
   /** The browser is back online: retry at once. */
   online(): void {
     if (this.snapshot.status === 'offline' || this.snapshot.status === 'error') {
-      this.clearRetry();
+      this.timers.cancelRetry();
       void this.flush();
     }
   }
 
   /** Shows `current` beside ours; saving stops until `reapply` or `discard`. */
   enterConflict(current: QuestionDoc, message: string, baseVersion = this.snapshot.baseVersion): void {
-    this.clearDebounce();
-    this.clearRetry();
-    this.set({ status: 'conflict', conflict: { current, message }, baseVersion });
+    this.timers.cancel();
+    this.snapshots.patch({ status: 'conflict', conflict: { current, message }, baseVersion });
   }
 
   /** Keeps our document and saves it on top of the newer version. */
@@ -245,7 +214,7 @@ export class DocSync {
     const conflict = this.snapshot.conflict;
     if (conflict === null || !isEditable(conflict.current)) return Promise.resolve(false);
     this.saved = editableOf(conflict.current);
-    this.set({
+    this.snapshots.patch({
       status: 'pending',
       server: conflict.current,
       baseVersion: conflict.current.version,
@@ -267,11 +236,10 @@ export class DocSync {
 
   /** The server's document is the truth now (after a submit, or a discard). */
   adopt(server: QuestionDoc): void {
-    this.clearDebounce();
-    this.clearRetry();
+    this.timers.cancel();
     this.saved = editableOf(server);
     this.deps.journal.clear();
-    this.set({ status: 'saved', server, baseVersion: server.version, conflict: null, errors: {}, message: null });
+    this.snapshots.patch({ status: 'saved', server, baseVersion: server.version, conflict: null, errors: {}, message: null });
   }
 
   /** Works again after `dispose` (React's StrictMode unmounts and mounts again in development). */
@@ -282,7 +250,6 @@ export class DocSync {
   /** Stops the timers (unmount). */
   dispose(): void {
     this.disposed = true;
-    this.clearDebounce();
-    this.clearRetry();
+    this.timers.cancel();
   }
 }
