@@ -20,7 +20,7 @@ from pipeline.llm.prompts import Prompt
 from pipeline.llm.types import LLMRequest
 # The stage 1 validator's JSON reading (one Markdown fence tolerated, NaN refused) and its type names, so both
 # stages tell a model the same things about broken JSON.
-from pipeline.llm.validate import _json_type, _parse_json
+from pipeline.llm.validate import check_fields, json_type, parse_json
 
 __all__ = [
     "LABELS",
@@ -78,12 +78,12 @@ def audibility_request(prompt: Prompt, caption: str) -> LLMRequest:
 def validate_audibility(text: str) -> AudibilityResult:
     """Check an answer (JSON text); every problem is listed, each prefixed with where it is."""
     result = AudibilityResult()
-    data, error = _parse_json(text)
+    data, error = parse_json(text)
     if error:
         result.errors.append(error)
         return result
     if not isinstance(data, dict):
-        result.errors.append(f'the answer must be a JSON object with an "objects" list, not {_json_type(data)}')
+        result.errors.append(f'the answer must be a JSON object with an "objects" list, not {json_type(data)}')
         return result
     for key in sorted(data.keys() - {"objects"}):
         result.errors.append(f'{key}: unexpected field; the answer object has only "objects"')
@@ -92,7 +92,7 @@ def validate_audibility(text: str) -> AudibilityResult:
         return result
     items = data["objects"]
     if not isinstance(items, list):
-        result.errors.append(f"objects: must be a list, not {_json_type(items)}")
+        result.errors.append(f"objects: must be a list, not {json_type(items)}")
         return result
     first_at: dict[str, int] = {}
     for i, item in enumerate(items):
@@ -110,18 +110,14 @@ def validate_audibility(text: str) -> AudibilityResult:
 
 def _check_object(item: Any, where: str, errors: list[str]) -> ProposedObject | None:
     if not isinstance(item, dict):
-        errors.append(f"{where}: must be an object with name and audibility, not {_json_type(item)}")
+        errors.append(f"{where}: must be an object with name and audibility, not {json_type(item)}")
         return None
     n_errors = len(errors)
-    for key in sorted(item.keys() - set(_OBJECT_FIELDS)):
-        errors.append(f"{where}.{key}: unexpected field; an object has only name and audibility")
-    for key in _OBJECT_FIELDS:
-        if key not in item:
-            errors.append(f"{where}.{key}: missing")
+    check_fields(item, _OBJECT_FIELDS, where, errors, noun="an object")
     name = item.get("name")
     if "name" in item:
         if not isinstance(name, str):
-            errors.append(f"{where}.name: must be a string, not {_json_type(name)}")
+            errors.append(f"{where}.name: must be a string, not {json_type(name)}")
         else:
             name = " ".join(name.split())
             if not name:

@@ -19,6 +19,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = [
+    "check_fields",
+    "json_type",
+    "parse_json",
     "CATEGORIES",
     "MODALITIES",
     "END_TOLERANCE",
@@ -76,12 +79,12 @@ def validate_stage1(data_text: str, *, duration: float) -> Stage1Result:
         raise ValueError(f"the video duration must be a positive number of seconds, got {duration!r}")
     duration = float(duration)
     result = Stage1Result()
-    data, error = _parse_json(data_text)
+    data, error = parse_json(data_text)
     if error:
         result.errors.append(error)
         return result
     if not isinstance(data, dict):
-        result.errors.append(f'the answer must be a JSON object with a "questions" list, not {_json_type(data)}')
+        result.errors.append(f'the answer must be a JSON object with a "questions" list, not {json_type(data)}')
         return result
     for key in sorted(data.keys() - {"questions"}):
         result.errors.append(f'{key}: unexpected field; the answer object has only "questions"')
@@ -90,7 +93,7 @@ def validate_stage1(data_text: str, *, duration: float) -> Stage1Result:
         result.errors.append('questions: missing; the answer must be {"questions": [...]}')
         return result
     if not isinstance(questions, list):
-        result.errors.append(f"questions: must be a list, not {_json_type(questions)}")
+        result.errors.append(f"questions: must be a list, not {json_type(questions)}")
         return result
     if not questions:
         result.errors.append("questions: the list is empty; propose 5 to 10 questions")
@@ -102,7 +105,7 @@ def validate_stage1(data_text: str, *, duration: float) -> Stage1Result:
     return result
 
 
-def _parse_json(text: Any) -> tuple[Any, str]:
+def parse_json(text: Any) -> tuple[Any, str]:
     if not isinstance(text, str):
         return None, f"the answer is not text but {type(text).__name__}"
     stripped = text.strip()
@@ -125,19 +128,15 @@ def _reject_constant(name: str) -> Any:
 
 def _check_question(item: Any, where: str, duration: float, errors: list[str]) -> ProposedQuestion | None:
     if not isinstance(item, dict):
-        errors.append(f"{where}: must be an object with {', '.join(_QUESTION_FIELDS)}, not {_json_type(item)}")
+        errors.append(f"{where}: must be an object with {', '.join(_QUESTION_FIELDS)}, not {json_type(item)}")
         return None
     n_errors = len(errors)
-    for key in sorted(item.keys() - set(_QUESTION_FIELDS)):
-        errors.append(f"{where}.{key}: unexpected field; a question has only {', '.join(_QUESTION_FIELDS)}")
-    for key in _QUESTION_FIELDS:
-        if key not in item:
-            errors.append(f"{where}.{key}: missing")
+    check_fields(item, _QUESTION_FIELDS, where, errors, noun="a question")
 
     text = item.get("question")
     if "question" in item:
         if not isinstance(text, str):
-            errors.append(f"{where}.question: must be a string, not {_json_type(text)}")
+            errors.append(f"{where}.question: must be a string, not {json_type(text)}")
         elif not text.strip():
             errors.append(f"{where}.question: is empty")
     category = item.get("category")
@@ -188,7 +187,16 @@ def _s(seconds: float) -> str:
     return repr(float(seconds))
 
 
-def _json_type(value: Any) -> str:
+def check_fields(item: dict, fields: tuple[str, ...], where: str, errors: list[str], *, noun: str) -> None:
+    """An error per field of ``item`` that is not one of ``fields``, and per one of ``fields`` it lacks."""
+    for key in sorted(item.keys() - set(fields)):
+        errors.append(f"{where}.{key}: unexpected field; {noun} has only {', '.join(fields)}")
+    for key in fields:
+        if key not in item:
+            errors.append(f"{where}.{key}: missing")
+
+
+def json_type(value: Any) -> str:
     if value is None:
         return "null"
     if isinstance(value, bool):
