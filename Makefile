@@ -32,6 +32,7 @@ test-frontend: frontend/node_modules/.package-lock.json
 
 test-python: install frontend
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest
 
 clean:

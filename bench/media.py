@@ -79,7 +79,8 @@ def frame_figures(source: Path, samples: int) -> None:
     from django.test import Client
 
     call_command("migrate", verbosity=0)
-    from annotation.models import Project, Video, VideoStatus
+    from annotation.projects.models import Project
+    from pipeline.videos.models import Video, VideoStatus
     from pipeline.media import probe
     from pipeline.media.frames import FrameDecoder
 

@@ -1,6 +1,6 @@
 """Time reading, writing and scoring the published R-AVST test split (pure Python, no Django).
 
-Run: .venv/bin/python bench/ravst_io.py [--file ../shared/formats/r-avst/xml_test_QA.json] [--rounds 5]
+Run: .venv/bin/python bench/ravst_io.py [--file tests/fixtures/r-avst/xml_test_QA.json] [--rounds 5]
      [--no-embeddings]
 
 Measures, best and median of the rounds:
@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 from benchmark.formats import ravst as R  # noqa: E402
 from benchmark.metrics import ravst as M  # noqa: E402
 
-DEFAULT_FILE = ROOT.parent / "shared" / "formats" / "r-avst" / "xml_test_QA.json"
+DEFAULT_FILE = ROOT / "tests" / "fixtures" / "r-avst" / "xml_test_QA.json"
 
 REWORDINGS = {
     "A man": "the guy", "A person": "human", "A woman": "lady", "Baby": "infant", "People": "crowd",

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-PUBLISHED = Path(os.environ.get("CLUEBENCH_RAVST_FILE", ROOT.parent / "shared" / "formats" / "r-avst" / "xml_test_QA.json"))
+PUBLISHED = Path(os.environ.get("CLUEBENCH_RAVST_FILE", ROOT / "tests" / "fixtures" / "r-avst" / "xml_test_QA.json"))
 
 
 def main() -> None:
@@ -32,10 +32,10 @@ def main() -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from annotation.models import Project
-    from benchmark.exporters import export_cgav, export_ravst
-    from benchmark.importers import import_cgav, import_ravst
-    from benchmark.models import Release
+    from annotation.projects.models import Project
+    from benchmark.releases.exporters import export_cgav, export_ravst
+    from benchmark.releases.importers import import_cgav, import_ravst
+    from benchmark.releases.models import Release
     from score_cgav import make_truth
 
     call_command("migrate", verbosity=0)

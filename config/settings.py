@@ -73,9 +73,19 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_vite",
+    # Migration history from before the split into one app per domain (see each one's apps.py).
     "annotation",
     "pipeline",
     "benchmark",
+    # One app per domain, from the bottom of the house up (docs/architecture.md).
+    "annotation.projects",
+    "pipeline.jobs",
+    "pipeline.videos",
+    "annotation.counting",
+    "annotation.avst",
+    "annotation.review",
+    "benchmark.releases",
+    "config",
 ]
 
 MIDDLEWARE = [
@@ -160,6 +170,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # One error vocabulary (stale 409, invalid 400 keyed by field path, not editable 409, not allowed 403).
+    "EXCEPTION_HANDLER": "annotation.projects.errors.exception_handler",
 }
 
 SPECTACULAR_SETTINGS = {
@@ -172,6 +184,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Two choice sets are named "kind": a project's kind and a clue's (its question's category).
+    "ENUM_NAME_OVERRIDES": {
+        "ProjectKindEnum": "annotation.projects.models.ProjectKind",
+        "CategoryEnum": "annotation.counting.models.Category",
+    },
 }
 
 # --- Celery -----------------------------------------------------------------

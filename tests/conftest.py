@@ -13,6 +13,16 @@ from django.conf import settings  # noqa: E402
 
 from pipeline.media import synthetic  # noqa: E402
 
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def pytest_collection_finish(session):
+    """Pages render the built frontend (django-vite reads its manifest): without it, say in one line what to run."""
+    needs_pages = any(part in item.nodeid for item in session.items for part in ("integration/", "browser/"))
+    if needs_pages and not (ROOT / "frontend" / "dist" / "manifest.json").exists():
+        pytest.exit("frontend/dist is not built: run `make frontend` first (`make test` does it and then runs pytest)",
+                    returncode=pytest.ExitCode.USAGE_ERROR)
+
 
 @dataclass
 class ProjectTeam:
@@ -30,7 +40,7 @@ class ProjectTeam:
 @pytest.fixture
 def team(db, django_user_model):
     """A counting project with one member per role, a user of another project, and that other project."""
-    from annotation.models import Membership, Project, ProjectKind, Role
+    from annotation.projects.models import Membership, Project, ProjectKind, Role
 
     project = Project.objects.create(name="alpha", kind=ProjectKind.COUNTING)
     other = Project.objects.create(name="beta", kind=ProjectKind.AVST)
@@ -97,7 +107,7 @@ def processed(sources, tmp_path_factory):
 def ready_video(team, processed):
     folder, proxy_probe, index = processed
     relative = Path("videos/ready")
-    from annotation.models import Video, VideoStatus
+    from pipeline.videos.models import Video, VideoStatus
 
     shutil.copytree(folder, Path(settings.MEDIA_ROOT) / relative, dirs_exist_ok=True)
     return Video.objects.create(
@@ -116,8 +126,9 @@ def ready_video(team, processed):
 def avst(team, processed):
     """An R-AVST project (team roles), a processed 4 s video whose original was 1280 wide, one event [0.3, 3.2)
     with a model-proposed audible object boxed at two of its three seconds and a visible-only one never found."""
-    from annotation.models import AVObject, BoxProposal, Event, Membership, Project, ProjectKind, Role, Source
-    from annotation.models import Video, VideoStatus
+    from annotation.avst.models import AVObject, BoxProposal, Event
+    from annotation.projects.models import Membership, Project, ProjectKind, Role, Source
+    from pipeline.videos.models import Video, VideoStatus
 
     folder, proxy_probe, index = processed
     project = Project.objects.create(name="avst", kind=ProjectKind.AVST)

@@ -46,6 +46,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Optional, Union
 
+from pipeline.media.files import write_bytes_atomic
+
 __all__ = [
     "KEY_ORDER",
     "TYPES",
@@ -432,8 +434,6 @@ def dump(items: Iterable[Mapping[str, Any]]) -> bytes:
 
 def save(path: PathLike, items: Iterable[Mapping[str, Any]]) -> Path:
     """Write :func:`dump` of ``items`` to ``path`` atomically (temporary file + rename)."""
-    from pipeline.media.files import write_bytes_atomic  # plain Python, no Django
-
     return write_bytes_atomic(path, dump(items))
 
 

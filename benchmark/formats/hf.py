@@ -47,6 +47,7 @@ from typing import Any, Optional, Union
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from pipeline.media.clips import clip_name
 from pipeline.media.files import atomic_path, write_bytes_atomic
 
 __all__ = [
@@ -138,7 +139,6 @@ _LICENSE_RE = re.compile(r"^[a-z0-9][a-z0-9.+\-]*$")
 
 def cgav_rows(items: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """One row per CG-AV-Counting item (see :data:`CGAV_SCHEMA`), in the items' order."""
-    from pipeline.media.clips import clip_name  # plain Python, no Django
 
     rows = []
     for n, item in enumerate(items):

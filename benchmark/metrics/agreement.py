@@ -89,7 +89,7 @@ from typing import Any, Iterable, Mapping, Sequence
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
-from benchmark.metrics import cgav
+from benchmark.metrics import cgav, ravst
 
 __all__ = [
     "box_agreement",
@@ -363,8 +363,6 @@ def box_agreement(first: Mapping[str, Mapping[str, Any]], second: Mapping[str, M
     IoU the R-AVST metric gives a model (``benchmark.metrics.ravst.viou``, the first review as truth);
     ``audibility`` is the share of paired objects labelled alike. Two empty reviews agree fully.
     """
-    from benchmark.metrics import ravst
-
     names = sorted(set(first) | set(second))
     if not names:
         return {"objects": 0, "paired": 0, "viou": 1.0, "audibility": 1.0}

@@ -81,6 +81,7 @@ from os import PathLike
 from typing import Any, Callable, Iterable, Mapping, Protocol
 
 from benchmark.formats.ravst import TASKS, Answer, ObjectAnswer, RavstVideo, iter_questions, parse_prediction
+from pipeline.llm.dedup import Deduplicator
 
 __all__ = [
     "DEFAULT_NAME_THRESHOLD",
@@ -275,8 +276,6 @@ class EmbeddingNameMatcher:
         if not todo:
             return
         if self._embedder is None:
-            from pipeline.llm.dedup import Deduplicator  # plain Python, loads the model lazily
-
             self._embedder = Deduplicator(model_path=self.model_path)
         for text, vec in zip(todo, self._embedder.embed(todo)):
             self._cache[text] = vec

@@ -7,6 +7,10 @@ from pathlib import Path
 from typing import Any, Protocol
 
 
+#: The providers an LLM stage can use: the OpenAI SDK (GPT and any compatible server) and Google GenAI (Gemini).
+PROVIDERS = ("openai", "gemini")
+
+
 @dataclass(frozen=True)
 class SampledFrame:
     """One frame shown to a model that takes no video: its time on the proxy and a JPEG."""

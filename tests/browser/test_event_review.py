@@ -4,8 +4,9 @@ the accepted truth becomes QA pairs."""
 import pytest
 from django.contrib.auth import get_user_model
 
-from annotation.demo import ensure_demo_users
-from annotation.models import AVObject, BoxProposal, Decision, Membership, QAPair, Role
+from annotation.avst.models import AVObject, BoxProposal, QAPair
+from annotation.projects.models import Decision, Membership, Role
+from config.demo import ensure_demo_users
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -3,8 +3,8 @@
 import pytest
 from django.utils import timezone
 
-from annotation.demo import DEMO_PROJECT, ensure_demo_project, ensure_demo_users
-from pipeline.models import Job, JobState
+from config.demo import DEMO_PROJECT, ensure_demo_project, ensure_demo_users
+from pipeline.jobs.models import Job, JobState
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from annotation.demo import ensure_demo_project, ensure_demo_users
-from annotation.models import Video, VideoStatus
+from config.demo import ensure_demo_project, ensure_demo_users
 from pipeline.media.ffmpeg import ffmpeg_binary
+from pipeline.videos.models import Video, VideoStatus
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

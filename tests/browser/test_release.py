@@ -3,12 +3,12 @@
 import json
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from annotation.demo import ensure_demo_users
-from annotation.models import Membership, Project, Role
-from django.contrib.auth import get_user_model
-from pipeline.services import run_job_here
+from annotation.projects.models import Membership, Project, Role
+from config.demo import ensure_demo_users
+from pipeline.jobs.services import run_job_here
 from tests.integration.test_releases import CGAV_ITEMS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -18,7 +18,7 @@ PASSWORD = "release-test-password"
 
 def test_manager_creates_a_release_and_submits_predictions(page, live_server, tmp_path, monkeypatch):
     # Jobs run where they are queued (the Celery path is tested in tests/integration/test_worker.py).
-    monkeypatch.setattr("pipeline.services._send", lambda job: run_job_here(job=job))
+    monkeypatch.setattr("pipeline.jobs.services._send", lambda job: run_job_here(job=job))
     ensure_demo_users(PASSWORD)
     source = tmp_path / "items.json"
     source.write_text(json.dumps(CGAV_ITEMS))

@@ -5,7 +5,9 @@ import re
 
 import pytest
 
-from annotation.models import Clue, Comment, Membership, Question, ReviewItem, Role
+from annotation.counting.models import Clue, Question
+from annotation.projects.models import Membership, Role
+from annotation.review.models import Comment, ReviewItem
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -2,8 +2,9 @@
 
 import pytest
 
-from annotation.demo import ensure_demo_project, ensure_demo_users
-from annotation.models import CandidateQuestion, Question, Source
+from annotation.counting.models import CandidateQuestion, Question
+from annotation.projects.models import Source
+from config.demo import ensure_demo_project, ensure_demo_users
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

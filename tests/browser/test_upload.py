@@ -2,10 +2,10 @@
 
 import pytest
 
-from annotation.demo import ensure_demo_project, ensure_demo_users
-from annotation.models import Video
+from config.demo import ensure_demo_project, ensure_demo_users
+from pipeline.jobs.models import Job
 from pipeline.media import synthetic
-from pipeline.models import Job
+from pipeline.videos.models import Video
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,7 +21,7 @@ def clip(tmp_path_factory):
 
 def test_manager_uploads_a_video_and_a_duplicate(page, live_server, clip, monkeypatch):
     sent = []
-    monkeypatch.setattr("pipeline.services._send", sent.append)
+    monkeypatch.setattr("pipeline.jobs.services._send", sent.append)
     ensure_demo_users(PASSWORD)
     project, _ = ensure_demo_project(videos=0, seconds=10, dispatch=False)
     page.goto(live_server.url + "/accounts/login/")

@@ -11,8 +11,10 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 
-from annotation.demo import ensure_demo_users
-from annotation.models import Clue, Membership, Question, ReviewItem, Role
+from annotation.counting.models import Clue, Question
+from annotation.projects.models import Membership, Role
+from annotation.review.models import ReviewItem
+from config.demo import ensure_demo_users
 from tests.integration.conftest import wait_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -1,6 +1,7 @@
 """Rows for the quality-control tests: a video, and questions already in the pool with their clues."""
 
-from annotation.models import Clue, Question, QuestionState, Video
+from annotation.counting.models import Clue, Question, QuestionState
+from pipeline.videos.models import Video
 
 
 def make_video(project, title: str = "v", external_id: str = "", *, ready: bool = True) -> Video:

@@ -4,8 +4,10 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from annotation import workspace
-from annotation.models import AuditEntry, CandidateQuestion, Question, Source, Video
+from annotation.counting import workspace
+from annotation.counting.models import CandidateQuestion, Question
+from annotation.projects.models import AuditEntry, Source
+from pipeline.videos.models import Video
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,12 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from annotation import review, workspace
-from annotation.models import AuditEntry, Comment, Question, ReviewItem
+from annotation.counting import workspace
+from annotation.counting.models import Question
+from annotation.projects.errors import Invalid, NotAllowed
+from annotation.projects.models import AuditEntry
+from annotation.review import decisions as review
+from annotation.review.models import Comment, ReviewItem
 from tests.integration.pooling import make_video, pooled_question
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +38,7 @@ def test_self_review_is_refused(team, audited, django_user_model):
     # Even when the item is forced on them, deciding their own question is refused.
     ReviewItem.objects.filter(pk=audited.pk).update(state="claimed", claimed_by=team.annotator,
                                                     claimed_at=audited.created_at)
-    with pytest.raises(review.ReviewError, match="your own work"):
+    with pytest.raises(NotAllowed, match="your own work"):
         review.decide_audit(item=audited, user=team.annotator, decision="approve")
 
 
@@ -42,7 +46,7 @@ def test_approve(team, audited):
     with pytest.raises(review.ReviewError, match="claim the item"):
         review.decide_audit(item=audited, user=team.reviewer, decision="approve")
     assert review.claim_next(project=team.project, queue="audit", user=team.reviewer) == audited
-    with pytest.raises(review.ReviewError, match="decide one of approve, fix, send_back"):
+    with pytest.raises(Invalid, match="decide one of approve, fix, send_back"):
         review.decide_audit(item=audited, user=team.reviewer, decision="keep")
     with pytest.raises(review.ReviewError, match="not an arbitration one"):
         review.decide_arbitration(item=audited, user=team.reviewer, decision="keep")
@@ -91,7 +95,7 @@ def test_fix_through_the_workspace_keeps_the_pooled_question_consistent(team, au
 
 def test_send_back_leaves_the_pool_with_a_comment_for_the_annotator(team, audited):
     review.claim_next(project=team.project, queue="audit", user=team.reviewer)
-    with pytest.raises(review.ReviewError, match="say why"):
+    with pytest.raises(Invalid, match="say why"):
         review.decide_audit(item=audited, user=team.reviewer, decision="send_back", comment="  ")
     review.decide_audit(item=audited, user=team.reviewer, decision="send_back", comment="the second beep is an echo",
                         comment_time=20.5)

@@ -5,9 +5,12 @@ import json
 
 import pytest
 
-from annotation.models import AVObject, Decision, Event, Project, ProjectKind, Source, Video, VideoStatus
-from pipeline.models import JobState, LLMCall
-from pipeline.services import run_job_here, start_audibility
+from annotation.avst.models import AVObject, Event
+from annotation.avst.services import start_audibility
+from annotation.projects.models import Decision, Project, ProjectKind, Source
+from pipeline.jobs.models import JobState, LLMCall
+from pipeline.jobs.services import run_job_here
+from pipeline.videos.models import Video, VideoStatus
 from tests.fakes.openai_server import fake_openai_fixture  # noqa: F401  (registers fake_openai)
 
 pytestmark = pytest.mark.django_db

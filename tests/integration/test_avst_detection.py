@@ -5,10 +5,12 @@ listening on the gpu queue."""
 
 import pytest
 
-from annotation.models import AVObject, BoxProposal, Decision, Event, Source
+from annotation.avst.models import AVObject, BoxProposal, Event
+from annotation.avst.services import start_detection
+from annotation.projects.models import Decision, Source
 from pipeline.avst.seconds import sample_seconds
-from pipeline.models import Job, JobState
-from pipeline.services import run_job_here, start_detection
+from pipeline.jobs.models import Job, JobState
+from pipeline.jobs.services import run_job_here
 from tests.integration.conftest import wait_for
 
 pytestmark = pytest.mark.django_db
@@ -81,8 +83,8 @@ def test_a_threshold_nothing_passes_leaves_every_second_empty(avst, detect_setti
 
 
 def test_reviewed_events_are_not_touched_and_reruns_box_only_new_events(avst, detect_settings, team):
-    from annotation import avst as avst_docs
-    from pipeline.avst_stage import detect_boxes
+    from annotation.avst import documents as avst_docs
+    from annotation.avst.stages import detect_boxes
 
     project, video, event = avst
     version = event.version

@@ -8,9 +8,11 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from annotation.avst_pipeline import AvstImportError, apply_filtering, import_unav100
-from annotation.models import Event, Membership, Project, ProjectKind, Role, Video, VideoStatus
-from pipeline.models import Job
+from annotation.avst.ingest import AvstImportError, apply_filtering, import_unav100
+from annotation.avst.models import Event
+from annotation.projects.models import Membership, Project, ProjectKind, Role
+from pipeline.jobs.models import Job
+from pipeline.videos.models import Video, VideoStatus
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,9 @@
 import pytest
 from rest_framework.test import APIClient
 
-from annotation.models import CandidateQuestion, Question, Source, Video
+from annotation.counting.models import CandidateQuestion, Question
+from annotation.projects.models import Source
+from pipeline.videos.models import Video
 
 pytestmark = pytest.mark.django_db
 
@@ -35,14 +37,15 @@ def test_accept_makes_a_stage2_question(team, candidate):
     assert question.candidate == candidate and question.text == candidate.text and question.state == "draft"
     assert question.annotator == team.annotator
     again = api(team.annotator).post(f"/api/v1/candidates/{candidate.pk}/accept/", {"version": 2}, format="json")
-    assert again.status_code == 400 and "already accepted" in again.data["detail"]
+    # Not editable any more: 409, the vocabulary of every versioned row.
+    assert again.status_code == 409 and "already accepted" in again.data["detail"]
     assert Question.objects.count() == 1
 
 
 def test_reject_needs_a_reason(team, candidate):
     client = api(team.annotator)
     missing = client.post(f"/api/v1/candidates/{candidate.pk}/reject/", {"version": 1, "reason": "  "}, format="json")
-    assert missing.status_code == 400 and "reason" in missing.data["detail"]
+    assert missing.status_code == 400 and "give a reason" in missing.data["errors"]["reason"]
     done = client.post(f"/api/v1/candidates/{candidate.pk}/reject/", {"version": 1, "reason": "not countable"}, format="json")
     assert done.status_code == 200 and done.data["state"] == "rejected" and done.data["reject_reason"] == "not countable"
     assert not Question.objects.exists()
@@ -63,10 +66,10 @@ def test_stale_decision_gets_409_with_the_current_candidate(team, candidate):
 def test_edit_validates_the_interval_and_refuses_decided_candidates(team, candidate):
     client = api(team.annotator)
     bad = client.patch(f"/api/v1/candidates/{candidate.pk}/", {"version": 1, "query_end": 900}, format="json")
-    assert bad.status_code == 400 and "ends after the video" in str(bad.data["query_end"])
+    assert bad.status_code == 400 and "ends after the video" in bad.data["errors"]["query_end"]
     client.post(f"/api/v1/candidates/{candidate.pk}/reject/", {"version": 1, "reason": "dup"}, format="json")
     late = client.patch(f"/api/v1/candidates/{candidate.pk}/", {"version": 2, "text": "x?"}, format="json")
-    assert late.status_code == 400 and "cannot be edited" in late.data["detail"]
+    assert late.status_code == 409 and "cannot be edited" in late.data["detail"]
 
 
 def test_a_question_added_by_hand_goes_straight_to_stage2(team, video):

@@ -7,8 +7,13 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from annotation import comments, review
-from annotation.models import AuditEntry, Clue, Comment, Event, Membership, Question, ReviewItem, Role, Video
+from annotation.avst.models import Event
+from annotation.counting.models import Clue, Question
+from annotation.projects.models import AuditEntry, Membership, Role
+from annotation.review import comments
+from annotation.review import decisions as review
+from annotation.review.models import Comment, ReviewItem
+from pipeline.videos.models import Video
 
 pytestmark = pytest.mark.django_db
 
@@ -76,13 +81,13 @@ def test_a_frame_anchor_and_the_annotator_answers(team, question):
 def test_invalid_comments_are_refused(team, question, body, field):
     response = post_comment(team.reviewer, question=question.pk, **body)
     assert response.status_code == 400
-    assert field in response.data
+    assert field in response.data["errors"]
     assert not Comment.objects.exists()
 
 
 def test_a_comment_needs_a_subject(team):
     response = post_comment(team.reviewer, text="on what?")
-    assert response.status_code == 400 and "question" in response.data
+    assert response.status_code == 400 and "question" in response.data["errors"]
 
 
 def test_who_may_comment(team, question, other_annotator):
@@ -109,7 +114,8 @@ def test_resolve(team, question, other_annotator):
     assert response.status_code == 200
     assert response.data["resolved_by_name"] == "annotator-user" and response.data["resolved_at"] is not None
     assert response.data["can_resolve"] is False
-    assert api(team.reviewer).post(url).status_code == 400
+    # Resolved already: the comment takes no such change any more.
+    assert api(team.reviewer).post(url).status_code == 409
     assert AuditEntry.objects.filter(action="comment.resolve", target_id=comment.pk).count() == 1
 
 

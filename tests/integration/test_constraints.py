@@ -4,24 +4,13 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from annotation.models import (
-    AVObject,
-    BoxProposal,
-    CandidateQuestion,
-    Clue,
-    Event,
-    Membership,
-    Project,
-    Question,
-    QuestionState,
-    ReviewItem,
-    Role,
-    Source,
-    Video,
-    VideoStatus,
-)
-from benchmark.models import Release, ReleaseState
-from pipeline.models import Job, JobState, LLMCall
+from annotation.avst.models import AVObject, BoxProposal, Event
+from annotation.counting.models import CandidateQuestion, Clue, Question, QuestionState
+from annotation.projects.models import Membership, Project, Role, Source
+from annotation.review.models import ReviewItem
+from benchmark.releases.models import Release, ReleaseState
+from pipeline.jobs.models import Job, JobState, LLMCall
+from pipeline.videos.models import Video, VideoStatus
 
 pytestmark = pytest.mark.django_db
 

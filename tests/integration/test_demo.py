@@ -3,9 +3,10 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 
-from annotation.models import Membership, Project, Video
+from annotation.projects.models import Membership, Project
+from pipeline.jobs.models import Job, JobState
 from pipeline.media import synthetic
-from pipeline.models import Job, JobState
+from pipeline.videos.models import Video
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +50,7 @@ def test_demo_creates_project_accounts_and_videos_once(capsys):
 
 def test_demo_without_wait_queues_one_job_per_video(django_capture_on_commit_callbacks, monkeypatch):
     sent = []
-    monkeypatch.setattr("pipeline.services._send", sent.append)
+    monkeypatch.setattr("pipeline.jobs.services._send", sent.append)
     with django_capture_on_commit_callbacks(execute=True):
         call_command("demo", "--videos", "3", "--avst-videos", "0", "--seconds", "3")
     assert sorted(job.target_label for job in sent) == ["Beeps and squares 1", "Beeps and squares 2", "Beeps and squares 3"]

@@ -11,13 +11,18 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from annotation import agreement, review, selectors, workspace
-from annotation.models import Membership, Question, ReviewItem, Role
-from benchmark import baseline, services
-from benchmark.exporters import cgav_items
-from benchmark.models import Release, Submission
-from benchmark.scoring import ScoringError, evaluate
-from pipeline.services import run_job_here
+from annotation.counting import workspace
+from annotation.counting.models import Question
+from annotation.projects import selectors
+from annotation.projects.models import Membership, Role
+from annotation.review import agreement
+from annotation.review import decisions as review
+from annotation.review.models import ReviewItem
+from benchmark.releases import baseline, services
+from benchmark.releases.exporters import cgav_items
+from benchmark.releases.models import Release, Submission
+from benchmark.releases.scoring import ScoringError, evaluate
+from pipeline.jobs.services import run_job_here
 from tests.integration.pooling import make_video, pooled_question
 
 pytestmark = pytest.mark.django_db
@@ -188,7 +193,7 @@ def test_second_pass_rules(team, video, second_annotator):
 
 
 def second_entry(question):
-    from annotation.audit import history
+    from annotation.projects.audit import history
 
     return history(target_type="question", target_id=question.pk).first()
 
@@ -310,7 +315,7 @@ def test_agreement_selectors_and_page(team, video, second_annotator, client):
 
 @pytest.fixture
 def inline_jobs(monkeypatch):
-    monkeypatch.setattr("pipeline.services._send", lambda job: run_job_here(job=job))
+    monkeypatch.setattr("pipeline.jobs.services._send", lambda job: run_job_here(job=job))
 
 
 def test_human_baseline_row_on_the_leaderboard(team, video, second_annotator, client, inline_jobs,

@@ -15,7 +15,6 @@ def lines(path: Path, rows) -> Path:
     return path
 
 
-@pytest.mark.skipif(not PUBLISHED.exists(), reason="the published R-AVST split is in ../shared")
 def test_ravst_perfect_predictions_score_one(tmp_path, capsys):
     rows = [
         {"video_name": name, "event_num": num, "task": task, "qa_index": k, "prediction": qa.raw_answer}

@@ -8,8 +8,12 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from annotation import review, sampling
-from annotation.models import AVObject, Comment, Decision, Event, QAPair, ReviewItem, ReviewQueue, Source
+from annotation.avst.models import AVObject, Event, QAPair
+from annotation.projects.errors import Invalid
+from annotation.projects.models import Decision, Source
+from annotation.review import decisions as review
+from annotation.review import sampling
+from annotation.review.models import Comment, ReviewItem, ReviewQueue
 
 pytestmark = pytest.mark.django_db
 
@@ -98,7 +102,7 @@ def test_send_back_reopens_the_event_with_a_comment(events, team, client):
     project.save()
     put(team.reviewer, event, accept=True)
     item = review.claim_next(project=project, queue=ReviewQueue.AUDIT, user=team.manager)
-    with pytest.raises(review.ReviewError, match="say why"):
+    with pytest.raises(Invalid, match="say why"):
         review.decide(item=item, user=team.manager, decision="send_back")
     client.force_login(team.manager)
     response = client.post(reverse("review-item", args=[item.pk]),

@@ -6,12 +6,8 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from annotation.models import (
-    AuditEntry,
-    BoxProposal,
-    Decision,
-    QAPair,
-)
+from annotation.avst.models import BoxProposal, QAPair
+from annotation.projects.models import AuditEntry, Decision
 
 pytestmark = pytest.mark.django_db
 
@@ -176,7 +172,7 @@ def test_accepted_events_reach_an_r_avst_release(avst, team):
     import json
 
     from benchmark.formats import ravst
-    from benchmark.services import create_release, export_release, release_dir
+    from benchmark.releases.services import create_release, export_release, release_dir
 
     project, video, event = avst
     client = client_for(team.reviewer)

@@ -9,9 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
-from annotation.models import Membership, Project, Role
-from benchmark.models import Release, ReleaseState, Submission
-from pipeline.services import run_job_here
+from annotation.projects.models import Membership, Project, Role
+from benchmark.releases.models import Release, ReleaseState, Submission
+from pipeline.jobs.services import run_job_here
 from tests.integration.test_releases import CGAV_ITEMS
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def inline_jobs(monkeypatch):
     """Jobs run as soon as their transaction commits, in this process (the Celery path is tested elsewhere)."""
-    monkeypatch.setattr("pipeline.services._send", lambda job: run_job_here(job=job))
+    monkeypatch.setattr("pipeline.jobs.services._send", lambda job: run_job_here(job=job))
 
 
 @pytest.fixture

@@ -12,11 +12,10 @@ from django.core.management import CommandError, call_command
 from PIL import Image
 from rest_framework.test import APIClient
 
-from annotation.models import Video, VideoStatus
-from annotation.services import ingest_video
-from pipeline.models import Job, JobState
-from pipeline.services import run_job_here
-
+from pipeline.jobs.models import Job, JobState
+from pipeline.jobs.services import run_job_here
+from pipeline.videos.models import Video, VideoStatus
+from pipeline.videos.services import ingest_video
 
 pytestmark = pytest.mark.django_db
 
@@ -277,7 +276,7 @@ def test_x_accel_redirect_hands_the_bytes_to_nginx(team, served, settings):
 
 
 def test_reprocessing_a_ready_video_replaces_its_outputs_only_when_done(team, sources):
-    from pipeline.services import enqueue_job
+    from pipeline.jobs.services import enqueue_job
 
     video = ingest(team.project, sources / "beeps.mp4")
     old_proxy = Path(settings.MEDIA_ROOT) / video.proxy.name

@@ -13,19 +13,13 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from annotation.workspace import doc_of
-from annotation.models import (
-    CandidateQuestion,
-    Membership,
-    Question,
-    ReviewItem,
-    ReviewQueue,
-    Role,
-    Source,
-    Video,
-)
-from benchmark.models import Release, Submission
-from pipeline.models import Job, JobState, LLMCall
+from annotation.counting.models import CandidateQuestion, Question
+from annotation.counting.workspace import doc_of
+from annotation.projects.models import Membership, Role, Source
+from annotation.review.models import ReviewItem, ReviewQueue
+from benchmark.releases.models import Release, Submission
+from pipeline.jobs.models import Job, JobState, LLMCall
+from pipeline.videos.models import Video
 
 ROLES = ["anonymous", "outsider", "annotator", "reviewer", "manager"]
 RANK = {"annotator": 1, "reviewer": 2, "manager": 3}
@@ -152,7 +146,7 @@ CASES = [
 
 def comment_of(w: dict):
     """A reviewer's comment on the world's question (which has no annotator), made on first use."""
-    from annotation.models import Comment
+    from annotation.review.models import Comment
 
     if "comment" not in w:
         w["comment"] = Comment.objects.create(project=w["project"], question=w["question"], author=w["team"].reviewer,
@@ -206,7 +200,8 @@ CASES += [
 def avst_of(w: dict) -> dict:
     """An R-AVST project with the same members as the world's, a processed video and one event, made on first use."""
     if "avst" not in w:
-        from annotation.models import Event, Project, ProjectKind
+        from annotation.avst.models import Event
+        from annotation.projects.models import Project, ProjectKind
 
         team = w["team"]
         project = Project.objects.create(name="avst-matrix", kind=ProjectKind.AVST)
@@ -254,7 +249,7 @@ def expected_status(case: Case, role: str) -> int:
 @pytest.fixture(autouse=True)
 def _no_dispatch(monkeypatch):
     # The retry endpoint would send a task to Redis; here only the permission decision matters.
-    monkeypatch.setattr("pipeline.services._send", lambda job: None)
+    monkeypatch.setattr("pipeline.jobs.services._send", lambda job: None)
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -340,7 +335,7 @@ def test_schema_and_docs_need_login(world, role, status):
     "role,status", [("anonymous", 302), ("outsider", 302), ("annotator", 302), ("reviewer", 302), ("manager", 200)]
 )
 def test_admin_only_for_managers(world, client, role, status):
-    from annotation.demo import managers_group
+    from annotation.projects.admin import managers_group
 
     team = world["team"]
     team.manager.is_staff = True
@@ -349,11 +344,11 @@ def test_admin_only_for_managers(world, client, role, status):
     user = team.user(role)
     if user is not None:
         client.force_login(user)
-    assert client.get(reverse("admin:annotation_question_changelist")).status_code == status
+    assert client.get(reverse("admin:counting_question_changelist")).status_code == status
 
 
 def test_admin_shows_a_manager_only_their_projects(world, client):
-    from annotation.demo import managers_group
+    from annotation.projects.admin import managers_group
 
     team = world["team"]
     Video.objects.create(project=team.other_project, title="secret video of beta")
@@ -361,10 +356,10 @@ def test_admin_shows_a_manager_only_their_projects(world, client):
     team.manager.save()
     team.manager.groups.add(managers_group())
     client.force_login(team.manager)
-    page = client.get(reverse("admin:annotation_video_changelist")).content.decode()
+    page = client.get(reverse("admin:videos_video_changelist")).content.decode()
     assert "secret video of beta" not in page
     other = Video.objects.get(title="secret video of beta")
-    assert client.get(reverse("admin:annotation_video_change", args=[other.pk])).status_code == 302
+    assert client.get(reverse("admin:videos_video_change", args=[other.pk])).status_code == 302
 
 
 @pytest.mark.parametrize("role,allowed", [("annotator", False), ("reviewer", False), ("manager", True)])
@@ -377,7 +372,7 @@ def test_only_managers_start_stage1(world, client, role, allowed, monkeypatch):
 
 
 def test_admin_choices_hold_only_the_managers_projects(world, client):
-    from annotation.demo import managers_group
+    from annotation.projects.admin import managers_group
 
     team = world["team"]
     foreign = Video.objects.create(project=team.other_project, title="video of beta")
@@ -385,6 +380,6 @@ def test_admin_choices_hold_only_the_managers_projects(world, client):
     team.manager.save()
     team.manager.groups.add(managers_group())
     client.force_login(team.manager)
-    form = client.get(reverse("admin:annotation_question_change", args=[world["question"].pk])).content.decode()
+    form = client.get(reverse("admin:counting_question_change", args=[world["question"].pk])).content.decode()
     assert world["video"].title in form and "video of beta" not in form
     assert f'value="{foreign.pk}"' not in form.split('name="video"')[1].split("</select>")[0]

@@ -1,30 +1,21 @@
 """The quality page (per-annotator throughput from active time, arbitration rate, audit outcomes, agreement) and the
 funnel page (counting and R-AVST), on the real PostgreSQL."""
 
-from datetime import datetime, timedelta, timezone as tz
+from datetime import datetime, timedelta
+from datetime import timezone as tz
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from annotation import quality
-from annotation.models import (
-    AuditEntry,
-    CandidateQuestion,
-    Clue,
-    Event,
-    Membership,
-    Project,
-    ProjectKind,
-    QAPair,
-    Question,
-    ReviewItem,
-    Role,
-    Source,
-    Video,
-)
-from benchmark.models import Release
-from pipeline.models import LLMCall
+from annotation.avst.models import Event, QAPair
+from annotation.counting.models import CandidateQuestion, Clue, Question
+from annotation.projects.models import AuditEntry, Membership, Project, ProjectKind, Role, Source
+from annotation.review import quality
+from annotation.review.models import ReviewItem
+from benchmark.releases.models import Release
+from pipeline.jobs.models import LLMCall
+from pipeline.videos.models import Video
 
 pytestmark = pytest.mark.django_db
 

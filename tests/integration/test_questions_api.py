@@ -3,7 +3,8 @@
 import pytest
 from rest_framework.test import APIClient
 
-from annotation.models import Question, Video
+from annotation.counting.models import Question
+from pipeline.videos.models import Video
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +55,7 @@ def test_stale_edit_gets_409_and_loses_nothing(team, client_for, video):
 def test_edit_needs_a_version(team, client_for, video):
     question = Question.objects.create(video=video, text="How many beeps?", category="event", modality="A")
     response = client_for(team.annotator).patch(f"/api/v1/questions/{question.pk}/", {"text": "x"}, format="json")
-    assert response.status_code == 400 and "version" in response.data
+    assert response.status_code == 400 and "version" in response.data["errors"]
 
 
 @pytest.mark.parametrize(
@@ -69,7 +70,7 @@ def test_bad_reference_interval_is_explained(team, client_for, video, interval, 
         format="json",
     )
     assert response.status_code == 400
-    assert message in str(response.data["ref_end"])
+    assert message in response.data["errors"]["ref_end"]
     assert not Question.objects.exists()
 
 

@@ -7,7 +7,7 @@ import pytest
 import redis
 from django.conf import settings
 
-from pipeline.ratelimit import ProviderThrottle, ThrottleTimeout
+from pipeline.jobs.ratelimit import ProviderThrottle, ThrottleTimeout
 
 
 @pytest.fixture

@@ -4,18 +4,21 @@ import json
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
 
-from django.conf import settings
-
-from annotation.models import AVObject, BoxProposal, Event, Project, QAPair, Question, Video
+from annotation.avst.models import AVObject, BoxProposal, Event, QAPair
+from annotation.counting.models import Question
+from annotation.projects.models import Project
 from benchmark.formats import cgav, ravst
-from benchmark.models import Release, ReleaseFile, ReleaseState
+from benchmark.releases.models import Release, ReleaseFile, ReleaseState
+from pipeline.videos.models import Video
+from tests.published import RAVST_TEST_SPLIT
 
 pytestmark = pytest.mark.django_db
 
-PUBLISHED = Path(__file__).resolve().parents[3] / "shared" / "formats" / "r-avst" / "xml_test_QA.json"
+PUBLISHED = RAVST_TEST_SPLIT
 
 CGAV_ITEMS = [
     {"index": 0, "video": "demo_0001.mp4", "question": "How many times does the bell ring?",
@@ -57,7 +60,6 @@ def canonical(items):
     return out
 
 
-@pytest.mark.skipif(not PUBLISHED.exists(), reason="the published R-AVST split is in ../shared")
 def test_published_ravst_split_round_trips(tmp_path):
     call_command("import_ravst", "--project", "ravst", str(PUBLISHED))
     assert Video.objects.filter(project__name="ravst").count() == 1070
@@ -156,7 +158,7 @@ def test_release_errors_are_clear(tmp_path, team):
 def test_release_with_media_ships_the_720p_video_and_exact_clips(team, ready_video, tmp_path):
     import av
 
-    from annotation.models import Clue, QuestionState
+    from annotation.counting.models import Clue, QuestionState
 
     question = Question.objects.create(
         video=ready_video, text="How many beeps?", category="event", modality="A", drafted_answer=2,
@@ -187,7 +189,7 @@ def test_metadata_export_queries_do_not_grow_with_questions(tmp_path):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from benchmark.exporters import export_cgav
+    from benchmark.releases.exporters import export_cgav
 
     def queries_for(copies: int) -> int:
         source = tmp_path / f"items-{copies}.json"
@@ -206,7 +208,6 @@ def test_metadata_export_queries_do_not_grow_with_questions(tmp_path):
     assert queries_for(1) == queries_for(40)
 
 
-@pytest.mark.skipif(not PUBLISHED.exists(), reason="the published R-AVST split is in ../shared")
 def test_hf_parquet_release_loads_with_datasets(tmp_path, monkeypatch):
     import datasets
 

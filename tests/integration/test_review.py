@@ -9,8 +9,12 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from annotation import review
-from annotation.models import AuditEntry, Clue, Membership, Question, ReviewItem, Role, Video
+from annotation.counting.models import Clue, Question
+from annotation.projects.errors import Invalid
+from annotation.projects.models import AuditEntry, Membership, Role
+from annotation.review import decisions as review
+from annotation.review.models import ReviewItem
+from pipeline.videos.models import Video
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +51,7 @@ def test_decisions(team, video):
     review.claim_next(project=team.project, queue="arbitration", user=team.reviewer)
     with pytest.raises(review.ReviewError, match="2 clue\\(s\\) for a count of 3"):
         review.decide_arbitration(item=item, user=team.reviewer, decision="keep")
-    with pytest.raises(review.ReviewError, match="say why"):
+    with pytest.raises(Invalid, match="say why"):
         review.decide_arbitration(item=item, user=team.reviewer, decision="send_back")
     Question.objects.filter(pk=item.question_id).update(drafted_answer=2)
     review.decide_arbitration(item=item, user=team.reviewer, decision="keep", comment="count fixed")
@@ -171,7 +175,7 @@ def test_concurrent_reviewers_on_the_audit_queue_never_get_the_same_item(team, v
 def test_the_reviewer_holding_an_item_fixes_its_clues_through_the_workspace(team, video):
     from rest_framework.test import APIClient
 
-    from annotation import workspace
+    from annotation.counting import workspace
 
     item = arbitration_item(team, video, clues=2, count=3)
     client = APIClient()

@@ -11,8 +11,13 @@ from django.db import connection
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from annotation import review, sampling, workspace
-from annotation.models import AuditEntry, Question, QuestionState, ReviewItem, ReviewQueue
+from annotation.counting import workspace
+from annotation.counting.models import Question, QuestionState
+from annotation.projects.models import AuditEntry
+from annotation.projects.settings import SettingsInvalid
+from annotation.review import decisions as review
+from annotation.review import sampling
+from annotation.review.models import ReviewItem, ReviewQueue
 from tests.integration.pooling import answered_question, make_video, pooled_question
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +44,7 @@ def test_shares_defaults_and_validation(team):
     assert sampling.shares(project=team.project) == {"audit": 0.25, "double": 0.0}
     for bad in (1.5, -0.1, "0.1", True, None):
         set_shares(team.project, audit_share=bad)
-        with pytest.raises(sampling.SamplingError, match="audit_share must be a number from 0 to 1"):
+        with pytest.raises(SettingsInvalid, match="audit_share must be a number from 0 to 1"):
             sampling.shares(project=team.project)
 
 
@@ -190,7 +195,7 @@ def test_concurrent_poolings_do_not_over_sample(team):
 
 
 def test_questions_without_a_video_file_are_audited_but_never_annotated_twice(team):
-    from annotation.models import Project
+    from annotation.projects.models import Project
 
     project = Project.objects.get(pk=team.project.pk)
     project.settings = {"audit_share": 1.0, "double_share": 1.0}

@@ -6,9 +6,11 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from annotation.models import CandidateQuestion, Source
-from pipeline.models import Job, JobState, LLMCall
-from pipeline.services import run_job_here, start_stage1
+from annotation.counting.models import CandidateQuestion
+from annotation.counting.services import start_stage1
+from annotation.projects.models import Source
+from pipeline.jobs.models import Job, JobState, LLMCall
+from pipeline.jobs.services import run_job_here
 from tests.fakes.gemini_server import fake_gemini_fixture  # noqa: F401  (registers fake_gemini)
 from tests.fakes.openai_server import fake_openai_fixture  # noqa: F401  (registers fake_openai)
 

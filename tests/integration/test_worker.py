@@ -7,10 +7,10 @@ import pytest
 from django.conf import settings
 from rest_framework.test import APIClient
 
-from annotation.models import Video
+from pipeline.jobs.models import Job, JobState
+from pipeline.jobs.services import enqueue_job
 from pipeline.media import synthetic
-from pipeline.models import Job, JobState
-from pipeline.services import enqueue_job
+from pipeline.videos.models import Video
 from tests.integration.conftest import wait_for
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]

@@ -7,8 +7,10 @@ import pytest
 from django.db import connection
 from rest_framework.test import APIClient
 
-from annotation import workspace
-from annotation.models import Clue, Question, ReviewItem, Video
+from annotation.counting import workspace
+from annotation.counting.models import Clue, Question
+from annotation.review.models import ReviewItem
+from pipeline.videos.models import Video
 
 pytestmark = pytest.mark.django_db
 
@@ -123,7 +125,7 @@ def test_outsider_and_reviewer_rights(team, video):
 
 @pytest.mark.django_db(transaction=True)
 def test_two_annotators_never_get_the_same_question(team, video, django_user_model):
-    from annotation.models import Membership, Role
+    from annotation.projects.models import Membership, Role
 
     annotators = [team.annotator] + [
         django_user_model.objects.create_user(username=f"a{i}", password="x") for i in range(3)

@@ -4,25 +4,19 @@ except for pairs whose published data the templates cannot produce (listed and c
 
 from __future__ import annotations
 
-import os
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
 from benchmark.formats import ravst as R
 from pipeline.avst.qa import NO_BOX, EventInput, EventObject, event_qa, sample_times, scale_box
+from tests.published import RAVST_TEST_SPLIT
 
-ROOT = Path(__file__).resolve().parents[2]
-PUBLISHED = Path(
-    os.environ.get("CLUEBENCH_RAVST_FILE", ROOT.parent / "shared" / "formats" / "r-avst" / "xml_test_QA.json")
-)
+PUBLISHED = RAVST_TEST_SPLIT
 
 
 @pytest.fixture(scope="module")
 def videos():
-    if not PUBLISHED.is_file():
-        pytest.skip(f"published R-AVST file not found at {PUBLISHED}")
     return R.load(PUBLISHED)
 
 

@@ -12,8 +12,9 @@ import pytest
 
 from benchmark.formats import hf
 from benchmark.formats.cgav import attribute_clue, build_item, event_clue, object_clue
+from tests.published import RAVST_TEST_SPLIT
 
-RAVST_FILE = Path("/work/shared/formats/r-avst/xml_test_QA.json")
+RAVST_FILE = RAVST_TEST_SPLIT
 
 RAVST_SAMPLE = [
     {
@@ -86,7 +87,6 @@ def test_ravst_rows_order():
         hf.ravst_rows([{"video_name": "x", "duration": 1.0, "annotation": [{"event_num": 1, "AV Bogus": []}]}])
 
 
-@pytest.mark.skipif(not RAVST_FILE.exists(), reason="the shared R-AVST file is not here")
 def test_ravst_rows_of_the_public_test_split():
     rows = hf.ravst_rows(json.loads(RAVST_FILE.read_text()))
     assert len(rows) == 1638

@@ -1,23 +1,19 @@
-"""The R-AVST format against the published test split (``../shared/formats/r-avst/xml_test_QA.json``)."""
+"""The R-AVST format against the published test split (``tests/fixtures/r-avst/xml_test_QA.json``)."""
 
 import io
 import json
-import os
-from pathlib import Path
 
 import pytest
 
 from benchmark.formats import ravst as R
+from tests.published import RAVST_TEST_SPLIT
 
-ROOT = Path(__file__).resolve().parents[2]
-PUBLISHED = Path(os.environ.get("CLUEBENCH_RAVST_FILE", ROOT.parent / "shared" / "formats" / "r-avst" / "xml_test_QA.json"))
+PUBLISHED = RAVST_TEST_SPLIT
 
 
 
 @pytest.fixture(scope="module")
 def published_bytes():
-    if not PUBLISHED.is_file():
-        pytest.skip(f"published R-AVST file not found at {PUBLISHED}")
     return PUBLISHED.read_bytes()
 
 

@@ -12,8 +12,8 @@ import pytest
 from PIL import Image
 
 from pipeline.llm.engine import RetryPolicy, call_with_retries, input_hash, repair_message, stage1_request
-from pipeline.llm.prompts import load_prompt
 from pipeline.llm.pricing import estimate_cost
+from pipeline.llm.prompts import load_prompt
 from pipeline.llm.sampling import frame_indices, media_fingerprint, sample_frames
 from pipeline.llm.types import (
     LLMRequest,

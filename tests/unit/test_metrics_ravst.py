@@ -1,24 +1,20 @@
 """R-AVST scoring: hand-computed cases, perfect predictions on the published split, predictions file errors."""
 
 import json
-import os
-from pathlib import Path
 
 import pytest
 
 from benchmark.formats import ravst as R
 from benchmark.metrics import ravst as M
+from tests.published import RAVST_TEST_SPLIT
 
-ROOT = Path(__file__).resolve().parents[2]
-PUBLISHED = Path(os.environ.get("CLUEBENCH_RAVST_FILE", ROOT.parent / "shared" / "formats" / "r-avst" / "xml_test_QA.json"))
+PUBLISHED = RAVST_TEST_SPLIT
 
 approx = pytest.approx
 
 
 @pytest.fixture(scope="module")
 def published():
-    if not PUBLISHED.is_file():
-        pytest.skip(f"published R-AVST file not found at {PUBLISHED}")
     return R.load(PUBLISHED)
 
 

@@ -1,7 +1,7 @@
 import pytest
 
-from annotation.models import Role
-from annotation.permissions import Capability, role_allows
+from annotation.projects.models import Role
+from annotation.projects.permissions import Capability, role_allows
 
 EXPECTED = {
     None: set(),

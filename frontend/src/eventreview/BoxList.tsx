@@ -1,7 +1,7 @@
 import type { KeyedErrors } from './errors';
 import { boxOrigin, formatSeconds } from './format';
-import { KEEP_FOCUS } from './keyboard';
-import { isEdited, type ReviewBox, type ReviewObject } from './state';
+import { KEEP_FOCUS } from '../components';
+import { isEdited, type ReviewBox, type ReviewObject } from './reviewDoc';
 
 export interface BoxListProps {
   /** The boxes of the second shown, object by object. */

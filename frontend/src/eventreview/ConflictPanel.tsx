@@ -1,4 +1,4 @@
-import type { ReviewDoc } from './state';
+import type { ReviewDoc } from './reviewDoc';
 import { AUDIBILITY_LABELS, type Audibility, type EventDoc } from './types';
 
 export interface ConflictPanelProps {

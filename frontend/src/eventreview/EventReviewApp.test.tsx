@@ -1,6 +1,6 @@
 import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { BoxCanvasProps } from '../workspace/canvas/BoxCanvas';
+import type { BoxCanvasProps } from '../components';
 import { EventReviewApp } from './EventReviewApp';
 import { jsonResponse, makeData, makeDoc } from './fixtures';
 import type { EventDoc, PutBody } from './types';
@@ -9,9 +9,10 @@ import type { EventDoc, PutBody } from './types';
 // (draw, move, select a box).
 const stubs = vi.hoisted(() => ({ canvas: null as BoxCanvasProps | null }));
 
-vi.mock('../workspace/canvas/BoxCanvas', async () => {
+vi.mock('../components', async (importOriginal) => {
   const { createElement } = await import('react');
   return {
+    ...(await importOriginal<typeof import('../components')>()),
     BoxCanvas: (props: BoxCanvasProps) => {
       stubs.canvas = props;
       return createElement('div', { 'data-testid': 'box-canvas', 'data-disabled': String(props.disabled === true) });

@@ -1,7 +1,6 @@
-import { frameUrl } from '../workspace/time';
+import { frameUrl, KEEP_FOCUS } from '../components';
 import { formatSeconds } from './format';
-import { KEEP_FOCUS } from './keyboard';
-import { countsBySecond, type ReviewObject } from './state';
+import { countsBySecond, type ReviewObject } from './reviewDoc';
 import type { SampledSecond } from './types';
 
 export interface FilmstripProps {

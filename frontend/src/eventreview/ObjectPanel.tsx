@@ -1,7 +1,7 @@
 import type { KeyedErrors } from './errors';
 import { formatSeconds } from './format';
-import { KEEP_FOCUS } from './keyboard';
-import { countsBySecond, type LocalErrors, type ReviewObject } from './state';
+import { KEEP_FOCUS } from '../components';
+import { countsBySecond, type LocalErrors, type ReviewObject } from './reviewDoc';
 import { AUDIBILITY_LABELS, type SampledSecond } from './types';
 
 export interface ObjectPanelProps {

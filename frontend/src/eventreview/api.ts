@@ -1,18 +1,11 @@
 import { conflictOf, detailOf, getJson, isRetryableStatus, saveErrorsFrom, send, type Answer, type SaveOptions } from '../shared/http';
+import type { SaveResult as DocSaveResult } from '../shared/docSync';
 import type { EventDoc, PutBody } from './types';
 
 export { saveErrorsFrom, type SaveOptions };
 
-export type SaveResult =
-  | { kind: 'ok'; doc: EventDoc }
-  /** 409: someone saved a newer version; `current` is it. */
-  | { kind: 'conflict'; current: EventDoc; message: string }
-  /** 400: the server's messages, keyed like "objects[0].name" or "objects[1].boxes[2]". */
-  | { kind: 'invalid'; detail: string; errors: Record<string, string> }
-  /** The request never got an answer (no network, server unreachable). */
-  | { kind: 'offline' }
-  /** Any other answer (403 included); `retry` when trying again later may help (5xx, 429). */
-  | { kind: 'error'; message: string; retry: boolean; status: number };
+/** The answer to a PUT: the new version, a 409 with the newer one, a 400 keyed like "objects[1].boxes[2]", ... */
+export type SaveResult = DocSaveResult<EventDoc>;
 
 export type LoadResult = { kind: 'ok'; doc: EventDoc } | { kind: 'error'; message: string };
 

@@ -1,4 +1,4 @@
-import type { ReviewDoc } from './state';
+import type { ReviewDoc } from './reviewDoc';
 
 /** The server's 400 messages, placed on the objects and boxes they name (by local key). */
 export interface KeyedErrors {

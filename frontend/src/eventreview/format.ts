@@ -1,4 +1,4 @@
-import { isEdited, type ReviewBox } from './state';
+import { isEdited, type ReviewBox } from './reviewDoc';
 
 /** "1.4 s", "2 s", "0.25 s": seconds with at most two decimals. */
 export function formatSeconds(t: number): string {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { commandForKey, type KeyLike } from './keyboard';
+import type { KeyLike } from '../components';
+import { commandForKey } from './keyboard';
 
 const key = (k: string, init: Partial<KeyLike> = {}): KeyLike => ({
   key: k,

@@ -1,6 +1,4 @@
-import { isTypingTarget, type KeyLike } from '../workspace/keyboard';
-
-export { isTypingTarget, KEEP_FOCUS, type KeyLike } from '../workspace/keyboard';
+import { historyKey, isEscape, isTypingTarget, keyName, withCommandKey, type KeyLike, type ShortcutHelpItem } from '../components';
 
 export type Command =
   | { type: 'second'; delta: -1 | 1 }
@@ -38,15 +36,15 @@ const LETTERS: Record<string, Command> = {
  */
 export function commandForKey(event: KeyLike): Command | null {
   if (event.isComposing === true) return null;
-  if (event.key === 'Escape' || event.key === 'Esc') return { type: 'escape' };
+  if (isEscape(event)) return { type: 'escape' };
   if (event.altKey) return null;
-  const key = event.key.length === 1 ? event.key.toLowerCase() : event.key;
-  const ctrl = event.ctrlKey || event.metaKey;
+  const key = keyName(event);
+  const ctrl = withCommandKey(event);
   if (ctrl && key === 's') return { type: 'save' };
   if (isTypingTarget(event.target)) return null;
   if (ctrl) {
-    if (key === 'z') return event.shiftKey ? { type: 'redo' } : { type: 'undo' };
-    if (key === 'y' && event.ctrlKey) return { type: 'redo' };
+    const history = historyKey(event);
+    if (history !== null) return { type: history };
     if (key === 'Enter') return { type: 'accept' };
     return null;
   }
@@ -70,7 +68,7 @@ export function commandForKey(event: KeyLike): Command | null {
   }
 }
 
-export const SHORTCUT_HELP: readonly [keys: string, what: string][] = [
+export const SHORTCUT_HELP: readonly ShortcutHelpItem[] = [
   [', / .  or  ← / →', 'previous / next second'],
   ['Home / End', 'first / last second'],
   ['1 … 9', 'select object'],

@@ -1,22 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { placeErrors } from './errors';
 import { makeDoc } from './fixtures';
-import {
-  boxesAt,
-  canRedo,
-  canUndo,
-  colorAt,
-  countsBySecond,
-  findBox,
-  initialState,
-  isDirty,
-  isEdited,
-  putBody,
-  reviewReducer,
-  validate,
-  type ReviewAction,
-  type ReviewState,
-} from './state';
+import { boxesAt, colorAt, countsBySecond, findBox, isEdited, putBody, validate } from './reviewDoc';
+import { canRedo, canUndo, initialState, isDirty, reviewReducer, type ReviewAction, type ReviewState } from './state';
 import type { EventDoc } from './types';
 
 const run = (state: ReviewState, ...actions: ReviewAction[]): ReviewState => actions.reduce(reviewReducer, state);

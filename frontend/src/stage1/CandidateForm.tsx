@@ -1,6 +1,7 @@
 import { useEffect, useRef, type FormEvent, type KeyboardEvent, type RefObject } from 'react';
 import { formatInterval, secondsToInput } from './format';
-import { isEditable, type Draft } from './state';
+import type { Draft } from './draft';
+import { isEditable } from './list';
 import {
   CATEGORIES,
   CATEGORY_LABELS,

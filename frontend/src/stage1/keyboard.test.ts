@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { commandForKey, isTypingTarget, type KeyLike } from './keyboard';
+import { commandForKey, type KeyLike } from './keyboard';
 
 const el = (html: string): Element => {
   const host = document.createElement('div');
@@ -14,19 +14,6 @@ const key = (k: string, over: Partial<KeyLike> = {}): KeyLike => ({
   altKey: false,
   target: document.body,
   ...over,
-});
-
-describe('isTypingTarget', () => {
-  it('knows text fields from buttons', () => {
-    expect(isTypingTarget(el('<input type="text">'))).toBe(true);
-    expect(isTypingTarget(el('<input type="number">'))).toBe(true);
-    expect(isTypingTarget(el('<textarea></textarea>'))).toBe(true);
-    expect(isTypingTarget(el('<select></select>'))).toBe(true);
-    expect(isTypingTarget(el('<input type="checkbox">'))).toBe(false);
-    expect(isTypingTarget(el('<button></button>'))).toBe(false);
-    expect(isTypingTarget(document.body)).toBe(false);
-    expect(isTypingTarget(null)).toBe(false);
-  });
 });
 
 describe('commandForKey', () => {

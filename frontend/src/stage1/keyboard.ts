@@ -1,30 +1,9 @@
+import { isEscape, isTypingTarget, keyName, withCommandKey, type KeyLike as BaseKeyLike, type ShortcutHelpItem } from '../components';
+
 export type Command = 'next' | 'prev' | 'accept' | 'reject' | 'edit' | 'new' | 'play' | 'cancel' | 'blur';
 
-/** The parts of a KeyboardEvent the mapping looks at. */
-export interface KeyLike {
-  key: string;
-  ctrlKey: boolean;
-  metaKey: boolean;
-  altKey: boolean;
-  isComposing?: boolean;
-  target: EventTarget | null;
-}
-
-/** True when keys typed at `target` are text (inputs, textareas, selects, editable content). */
-export function isTypingTarget(target: EventTarget | null): boolean {
-  if (!(target instanceof Element)) {
-    return false;
-  }
-  const tag = target.tagName;
-  if (tag === 'TEXTAREA' || tag === 'SELECT') {
-    return true;
-  }
-  if (tag === 'INPUT') {
-    const type = (target as HTMLInputElement).type;
-    return !['button', 'submit', 'reset', 'checkbox', 'radio'].includes(type);
-  }
-  return (target as HTMLElement).isContentEditable === true;
-}
+/** The parts of a KeyboardEvent the mapping looks at (Shift is not one of them). */
+export type KeyLike = Omit<BaseKeyLike, 'shiftKey'>;
 
 /** Elements whose own handling of Space / arrows must win (buttons, links, media controls). */
 function ownsNavigationKeys(target: EventTarget | null): boolean {
@@ -54,13 +33,13 @@ export function commandForKey(event: KeyLike, formOpen: boolean): Command | null
   if (event.isComposing === true) {
     return null;
   }
-  if (event.key === 'Escape' || event.key === 'Esc') {
+  if (isEscape(event)) {
     if (isTypingTarget(event.target)) {
       return 'blur';
     }
     return formOpen ? 'cancel' : null;
   }
-  if (event.ctrlKey || event.metaKey || event.altKey || isTypingTarget(event.target)) {
+  if (withCommandKey(event) || event.altKey || isTypingTarget(event.target)) {
     return null;
   }
   let command: Command | null;
@@ -70,7 +49,7 @@ export function commandForKey(event: KeyLike, formOpen: boolean): Command | null
     }
     command = event.key === 'ArrowDown' ? 'next' : event.key === 'ArrowUp' ? 'prev' : 'play';
   } else {
-    command = LETTERS[event.key.length === 1 ? event.key.toLowerCase() : event.key] ?? null;
+    command = LETTERS[keyName(event)] ?? null;
   }
   if (formOpen && command !== 'play') {
     return null;
@@ -78,7 +57,7 @@ export function commandForKey(event: KeyLike, formOpen: boolean): Command | null
   return command;
 }
 
-export const SHORTCUT_HELP: readonly [keys: string, what: string][] = [
+export const SHORTCUT_HELP: readonly ShortcutHelpItem[] = [
   ['j / ↓', 'next'],
   ['k / ↑', 'previous'],
   ['p / Space', 'play interval'],

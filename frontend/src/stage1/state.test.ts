@@ -1,25 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { makeCandidate } from './fixtures';
-import {
-  changedFields,
-  CONFLICT_NOTICE,
-  countByFilter,
-  draftFromCandidate,
-  failureAction,
-  filterCandidates,
-  FORM_OPEN_NOTICE,
-  initialState,
-  isFormDirty,
-  moveSelection,
-  newDraft,
-  reducer,
-  replaceCandidate,
-  reselect,
-  splitFieldErrors,
-  validateDraft,
-  type Draft,
-  type Stage1State,
-} from './state';
+import { changedFields, draftFromCandidate, newDraft, splitFieldErrors, validateDraft, type Draft } from './draft';
+import { countByFilter, filterCandidates, moveSelection, replaceCandidate, reselect } from './list';
+import { failureAction } from './requests';
+import { CONFLICT_NOTICE, FORM_OPEN_NOTICE, initialState, isFormDirty, reducer, type Stage1State } from './state';
 
 const p1 = makeCandidate({ id: 1 });
 const a2 = makeCandidate({ id: 2, state: 'accepted', question: 9 });

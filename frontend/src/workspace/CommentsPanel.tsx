@@ -1,6 +1,6 @@
 import { useState, type Dispatch, type SetStateAction } from 'react';
 import { addComment, anchorLabel, resolveComment, type CommentAnchor, type CommentResult } from './comments';
-import { KEEP_FOCUS } from './keyboard';
+import { KEEP_FOCUS } from '../components';
 import type { CommentInfo } from './types';
 
 export interface CommentsPanelProps {

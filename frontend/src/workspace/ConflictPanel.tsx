@@ -1,5 +1,5 @@
 import { CATEGORY_LABELS, clueCount, refOf, type EditableDoc } from './doc';
-import { formatInterval } from './time';
+import { formatInterval } from '../components';
 import type { QuestionDoc } from './types';
 
 export interface ConflictPanelProps {

@@ -6,8 +6,7 @@ import {
   type DocErrors,
   type EditableDoc,
 } from './doc';
-import { KEEP_FOCUS } from './keyboard';
-import { formatTime } from './time';
+import { formatTime, KEEP_FOCUS } from '../components';
 import type { Category, Modality, QuestionStateName } from './types';
 
 export const STATE_LABELS: Record<QuestionStateName, string> = {

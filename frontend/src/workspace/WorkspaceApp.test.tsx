@@ -1,10 +1,9 @@
 import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { BoxCanvasProps } from './canvas/BoxCanvas';
-import { editableOf, eventClue, PALETTE } from './doc';
+import { PALETTE, type BoxCanvasProps, type TimelineHandle, type TimelineProps } from '../components';
+import { editableOf, eventClue } from './doc';
 import { jsonResponse, makeComment, makeData, makeQuestion } from './fixtures';
 import { localKey, saveLocal } from './persistence';
-import type { TimelineHandle, TimelineProps } from './timeline/Timeline';
 import type { QuestionDoc, WorkspaceData } from './types';
 import { WorkspaceApp } from './WorkspaceApp';
 
@@ -16,19 +15,14 @@ const stubs = vi.hoisted(() => ({
   handle: null as TimelineHandle | null,
 }));
 
-vi.mock('./canvas/BoxCanvas', async () => {
-  const { createElement } = await import('react');
+vi.mock('../components', async (importOriginal) => {
+  const { createElement, useImperativeHandle } = await import('react');
   return {
+    ...(await importOriginal<typeof import('../components')>()),
     BoxCanvas: (props: BoxCanvasProps) => {
       stubs.canvas = props;
       return createElement('div', { 'data-testid': 'box-canvas' });
     },
-  };
-});
-
-vi.mock('./timeline/Timeline', async () => {
-  const { createElement, useImperativeHandle } = await import('react');
-  return {
     Timeline: (props: TimelineProps) => {
       stubs.timeline = props;
       useImperativeHandle(props.ref, () => stubs.handle!);

@@ -53,7 +53,8 @@ describe('saveDoc', () => {
     const f = fetchReturning(jsonResponse({ detail: 'Invalid.', errors: { 'clues[0]': 'Outside the video.' } }, 400));
     expect(await saveDoc(f, '/s', 't', 4, doc)).toEqual({
       kind: 'invalid',
-      errors: { detail: 'Invalid.', errors: { 'clues[0]': 'Outside the video.' } },
+      detail: 'Invalid.',
+      errors: { 'clues[0]': 'Outside the video.' },
     });
   });
 

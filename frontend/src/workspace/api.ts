@@ -1,19 +1,12 @@
 import { conflictOf, detailOf, isRetryableStatus, saveErrorsFrom, send, type Answer, type SaveOptions } from '../shared/http';
+import type { SaveResult as DocSaveResult } from '../shared/docSync';
 import { editableOf, type EditableDoc } from './doc';
-import type { QuestionDoc, SaveErrors, SubmitResult } from './types';
+import type { QuestionDoc, SubmitResult } from './types';
 
 export { saveErrorsFrom, type SaveOptions };
 
-export type SaveResult =
-  | { kind: 'ok'; doc: QuestionDoc }
-  /** 409: someone saved a newer version; `current` is it. */
-  | { kind: 'conflict'; current: QuestionDoc; message: string }
-  /** 400: the server's messages, keyed like "text" or "clues[3]". */
-  | { kind: 'invalid'; errors: SaveErrors }
-  /** The request never got an answer (no network, server unreachable). */
-  | { kind: 'offline' }
-  /** Any other answer; `retry` when trying again later may help (5xx, 429). */
-  | { kind: 'error'; message: string; retry: boolean };
+/** The answer to a save: the new version, a 409 with the newer one, a 400 keyed like "text" or "clues[3]", ... */
+export type SaveResult = DocSaveResult<QuestionDoc>;
 
 export type SubmitOutcome =
   | { kind: 'ok'; result: SubmitResult }
@@ -80,7 +73,8 @@ export async function saveDoc(
     return { kind: 'conflict', current, message: detailOf(answer.payload) ?? 'The question changed on the server.' };
   }
   if (answer.status === 400 && answer.parsed) {
-    return { kind: 'invalid', errors: saveErrorsFrom(answer.payload) };
+    const { detail, errors } = saveErrorsFrom(answer.payload);
+    return { kind: 'invalid', detail, errors };
   }
   return { kind: 'error', message: failure(answer), retry: isRetryableStatus(answer.status) };
 }

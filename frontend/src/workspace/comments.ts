@@ -4,7 +4,7 @@
  */
 import { saveErrorsFrom, send } from '../shared/http';
 import { failure } from './api';
-import { timeOfFrame } from './time';
+import { timeOfFrame } from '../components';
 import type { CommentInfo } from './types';
 
 export type CommentResult =

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { PALETTE } from '../components';
+import { addCluster, nextClusterColor, removeCluster, renameCluster } from './clusters';
 import {
   addClue,
-  addCluster,
   boxClue,
   boxesByFrame,
   boxesOnFrame,
@@ -10,20 +11,15 @@ import {
   editableOf,
   eventClue,
   finalInterval,
-  nextClusterColor,
   parseClueKey,
-  PALETTE,
   removeClue,
-  removeCluster,
-  renameCluster,
   sameDoc,
   spanOfClues,
   updateClue,
-  validateDoc,
-  validateForSubmit,
   type EditableDoc,
 } from './doc';
 import { makeQuestion, makeVideo } from './fixtures';
+import { validateDoc, validateForSubmit } from './validate';
 
 const video = makeVideo();
 const doc = (overrides: Partial<EditableDoc> = {}): EditableDoc => ({ ...editableOf(makeQuestion()), ...overrides });

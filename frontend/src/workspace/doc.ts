@@ -1,5 +1,5 @@
-import { timeOfFrame } from './time';
-import type { BoxClue, Category, Clue, Cluster, EventClue, Modality, QuestionDoc, VideoInfo } from './types';
+import { timeOfFrame, type Box } from '../components';
+import type { BoxClue, Category, Clue, EventClue, Modality, QuestionDoc } from './types';
 
 /** What the annotator edits: the fields a save sends (besides the version). */
 export type EditableDoc = Pick<
@@ -10,14 +10,6 @@ export type EditableDoc = Pick<
 export interface Interval {
   start: number;
   end: number;
-}
-
-/** A box in frame pixels. */
-export interface Box {
-  x1: number;
-  y1: number;
-  x2: number;
-  y2: number;
 }
 
 /** Validation messages keyed like the server's: "text", "ref_end", "clues[3]", "clusters[0]". */
@@ -39,22 +31,6 @@ export const MODALITY_LABELS: Record<Modality, string> = {
   A2V: 'Audio to visual',
   AV: 'Audio-visual',
 };
-
-/** Distinct colours for clusters and event clues (Sasha Trubetskoy's list). */
-export const PALETTE: readonly string[] = [
-  '#e6194b',
-  '#3cb44b',
-  '#4363d8',
-  '#f58231',
-  '#911eb4',
-  '#42d4f4',
-  '#f032e6',
-  '#bfef45',
-  '#469990',
-  '#9a6324',
-  '#800000',
-  '#000075',
-];
 
 /** The colour of object boxes (one kind, no clusters). */
 export const OBJECT_COLOR = '#ffe119';
@@ -215,146 +191,4 @@ export function finalInterval(ref: Interval | null, clues: readonly Clue[], fps:
   if (ref === null) return span;
   if (span === null) return ref;
   return { start: Math.min(ref.start, span.start), end: Math.max(ref.end, span.end) };
-}
-
-/** A palette colour no cluster uses yet (cycling when all are taken). */
-export function nextClusterColor(clusters: readonly Cluster[]): string {
-  const used = new Set(clusters.map((c) => c.color.toLowerCase()));
-  return PALETTE.find((c) => !used.has(c)) ?? PALETTE[clusters.length % PALETTE.length]!;
-}
-
-/** "Cluster N" with the first N not taken. */
-export function nextClusterName(clusters: readonly Cluster[]): string {
-  const names = new Set(clusters.map((c) => c.name));
-  let n = clusters.length + 1;
-  while (names.has(`Cluster ${n}`)) n += 1;
-  return `Cluster ${n}`;
-}
-
-export function addCluster(doc: EditableDoc, cluster?: Partial<Cluster>): EditableDoc {
-  const added: Cluster = {
-    name: cluster?.name ?? nextClusterName(doc.clusters),
-    color: cluster?.color ?? nextClusterColor(doc.clusters),
-  };
-  return { ...doc, clusters: [...doc.clusters, added] };
-}
-
-/** Why `name` cannot be the name of cluster `index`, or null when it can. */
-export function clusterNameProblem(clusters: readonly Cluster[], index: number, name: string): string | null {
-  const trimmed = name.trim();
-  if (trimmed === '') return 'A cluster needs a name.';
-  if (trimmed.length > CLUSTER_NAME_MAX) return `At most ${CLUSTER_NAME_MAX} characters.`;
-  if (clusters.some((c, i) => i !== index && c.name === trimmed)) return 'Another cluster has this name.';
-  return null;
-}
-
-/** Renames cluster `index`; its boxes follow. Returns the document unchanged if the name is not allowed. */
-export function renameCluster(doc: EditableDoc, index: number, name: string): EditableDoc {
-  const cluster = doc.clusters[index];
-  if (cluster === undefined || clusterNameProblem(doc.clusters, index, name) !== null) {
-    return doc;
-  }
-  const trimmed = name.trim();
-  if (trimmed === cluster.name) return doc;
-  return {
-    ...doc,
-    clusters: doc.clusters.map((c, i) => (i === index ? { ...c, name: trimmed } : c)),
-    clues: doc.clues.map((c) => (c.kind === 'attribute' && c.cluster === cluster.name ? { ...c, cluster: trimmed } : c)),
-  };
-}
-
-export function recolorCluster(doc: EditableDoc, index: number, color: string): EditableDoc {
-  if (doc.clusters[index] === undefined) return doc;
-  return { ...doc, clusters: doc.clusters.map((c, i) => (i === index ? { ...c, color } : c)) };
-}
-
-/** Removes cluster `index` and its boxes. */
-export function removeCluster(doc: EditableDoc, index: number): EditableDoc {
-  const cluster = doc.clusters[index];
-  if (cluster === undefined) return doc;
-  return {
-    ...doc,
-    clusters: doc.clusters.filter((_, i) => i !== index),
-    clues: doc.clues.filter((c) => !(c.kind === 'attribute' && c.cluster === cluster.name)),
-  };
-}
-
-/** The video facts validation needs. */
-export type VideoBounds = Pick<VideoInfo, 'duration' | 'frame_count' | 'width' | 'height'>;
-
-const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-
-const ARTICLE: Record<Category, string> = { event: 'an event', object: 'an object', attribute: 'an attribute' };
-
-function intervalProblem(start: number, end: number, duration: number): string | null {
-  if (!finite(start) || !finite(end)) return 'Start and end must be numbers.';
-  if (start < 0) return 'It starts before the video.';
-  if (end > duration) return `It ends after the video (${duration} s).`;
-  if (!(start < end)) return 'The end must come after the start.';
-  return null;
-}
-
-function clueProblem(doc: EditableDoc, clue: Clue, video: VideoBounds): string | null {
-  if (clue.kind !== doc.category) {
-    return `This is ${ARTICLE[clue.kind]} clue; the question counts ${CATEGORY_LABELS[doc.category].toLowerCase()}s.`;
-  }
-  if (clue.kind === 'event') {
-    return intervalProblem(clue.start, clue.end, video.duration);
-  }
-  if (!Number.isInteger(clue.frame_index) || clue.frame_index < 0 || clue.frame_index >= video.frame_count) {
-    return `The frame must be between 0 and ${video.frame_count - 1}.`;
-  }
-  if (![clue.x1, clue.y1, clue.x2, clue.y2].every(finite)) return 'The box coordinates must be numbers.';
-  if (!(clue.x2 > clue.x1 && clue.y2 > clue.y1)) return 'The box has no area.';
-  if (clue.x1 < 0 || clue.y1 < 0 || clue.x2 > video.width || clue.y2 > video.height) {
-    return `The box leaves the frame (${video.width}×${video.height}).`;
-  }
-  if (clue.kind === 'attribute' && !doc.clusters.some((c) => c.name === clue.cluster)) {
-    return clue.cluster === '' ? 'The box is in no cluster.' : `No cluster is named "${clue.cluster}".`;
-  }
-  if (clue.kind === 'object' && clue.cluster !== '') return 'An object box has no cluster.';
-  return null;
-}
-
-/**
- * The problems the server would refuse a save for, keyed as it keys them;
- * an empty object when there are none.
- */
-export function validateDoc(doc: EditableDoc, video: VideoBounds): DocErrors {
-  const errors: DocErrors = {};
-  if (doc.text.trim() === '') errors.text = 'Write the question.';
-  if (!CATEGORIES.includes(doc.category)) errors.category = 'Choose a category.';
-  if (!MODALITIES.includes(doc.modality)) errors.modality = 'Choose a modality.';
-  if (doc.drafted_answer !== null && !(Number.isInteger(doc.drafted_answer) && doc.drafted_answer >= 0)) {
-    errors.drafted_answer = 'The count is a whole number, 0 or more.';
-  }
-  if (doc.ref_start === null && doc.ref_end !== null) {
-    errors.ref_start = 'Set both ends of the reference interval, or neither.';
-  } else if (doc.ref_start !== null && doc.ref_end === null) {
-    errors.ref_end = 'Set both ends of the reference interval, or neither.';
-  } else if (doc.ref_start !== null && doc.ref_end !== null) {
-    const problem = intervalProblem(doc.ref_start, doc.ref_end, video.duration);
-    if (problem !== null) errors[doc.ref_start < 0 || !finite(doc.ref_start) ? 'ref_start' : 'ref_end'] = problem;
-  }
-  doc.clusters.forEach((cluster, i) => {
-    const problem = clusterNameProblem(doc.clusters, i, cluster.name);
-    if (problem !== null) errors[`clusters[${i}]`] = problem;
-  });
-  doc.clues.forEach((clue, i) => {
-    const problem = clueProblem(doc, clue, video);
-    if (problem !== null) errors[`clues[${i}]`] = problem;
-  });
-  return errors;
-}
-
-/** Validation plus what a submit needs: a drafted count and a reference interval. */
-export function validateForSubmit(doc: EditableDoc, video: VideoBounds): DocErrors {
-  const errors = validateDoc(doc, video);
-  if (doc.drafted_answer === null && errors.drafted_answer === undefined) {
-    errors.drafted_answer = 'Draft the count before submitting.';
-  }
-  if (doc.ref_start === null && doc.ref_end === null) {
-    errors.ref_start = 'Set the reference interval before submitting.';
-  }
-  return errors;
 }

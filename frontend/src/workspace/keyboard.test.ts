@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { commandForKey, type KeyLike } from './keyboard';
+import type { KeyLike } from '../components';
+import { commandForKey } from './keyboard';
 
 function key(k: string, extra: Partial<KeyLike> = {}): KeyLike {
   return { key: k, shiftKey: false, ctrlKey: false, metaKey: false, altKey: false, target: document.body, ...extra };

@@ -1,3 +1,5 @@
+import { activatesOnSpace, historyKey, isEscape, isTypingTarget, keyName, withCommandKey, type KeyLike, type ShortcutHelpItem } from '../components';
+
 export type Command =
   | { type: 'togglePlay' }
   | { type: 'frameStep'; delta: -1 | 1 }
@@ -12,35 +14,6 @@ export type Command =
   | { type: 'nextCluster' }
   | { type: 'submit' }
   | { type: 'escape' };
-
-/** The parts of a KeyboardEvent the mapping looks at. */
-export interface KeyLike {
-  key: string;
-  shiftKey: boolean;
-  ctrlKey: boolean;
-  metaKey: boolean;
-  altKey: boolean;
-  isComposing?: boolean;
-  target: EventTarget | null;
-}
-
-/** True when keys typed at `target` are text (inputs, textareas, selects, editable content). */
-export function isTypingTarget(target: EventTarget | null): boolean {
-  if (!(target instanceof Element)) return false;
-  const tag = target.tagName;
-  if (tag === 'TEXTAREA' || tag === 'SELECT') return true;
-  if (tag === 'INPUT') {
-    return !['button', 'submit', 'reset', 'checkbox', 'radio'].includes((target as HTMLInputElement).type);
-  }
-  return (target as HTMLElement).isContentEditable === true;
-}
-
-/** Elements that Space activates themselves: the shortcut must not run as well. */
-function activatesOnSpace(target: EventTarget | null): boolean {
-  if (!(target instanceof Element)) return false;
-  if (['BUTTON', 'A', 'SUMMARY', 'VIDEO', 'AUDIO'].includes(target.tagName)) return true;
-  return target.tagName === 'INPUT' && ['button', 'submit', 'reset', 'checkbox', 'radio'].includes((target as HTMLInputElement).type);
-}
 
 const LETTERS: Record<string, Command> = {
   ',': { type: 'frameStep', delta: -1 },
@@ -59,12 +32,12 @@ const LETTERS: Record<string, Command> = {
  */
 export function commandForKey(event: KeyLike): Command | null {
   if (event.isComposing === true) return null;
-  if (event.key === 'Escape' || event.key === 'Esc') return { type: 'escape' };
+  if (isEscape(event)) return { type: 'escape' };
   if (event.altKey || isTypingTarget(event.target)) return null;
-  const key = event.key.length === 1 ? event.key.toLowerCase() : event.key;
-  if (event.ctrlKey || event.metaKey) {
-    if (key === 'z') return event.shiftKey ? { type: 'redo' } : { type: 'undo' };
-    if (key === 'y' && event.ctrlKey) return { type: 'redo' };
+  const key = keyName(event);
+  if (withCommandKey(event)) {
+    const history = historyKey(event);
+    if (history !== null) return { type: history };
     if (key === 'Enter') return { type: 'submit' };
     return null;
   }
@@ -83,7 +56,7 @@ export function commandForKey(event: KeyLike): Command | null {
   }
 }
 
-export const SHORTCUT_HELP: readonly [keys: string, what: string][] = [
+export const SHORTCUT_HELP: readonly ShortcutHelpItem[] = [
   ['Space', 'play / pause'],
   [', / .', 'frame back / forward'],
   ['← / →', '∓1 s (Shift: 5 s)'],
@@ -95,9 +68,3 @@ export const SHORTCUT_HELP: readonly [keys: string, what: string][] = [
   ['Ctrl+Enter', 'submit'],
   ['Esc', 'leave a field, clear the selection'],
 ];
-
-/**
- * Spread on a button: clicking it leaves the focus where it was, so a focused
- * button never takes the next shortcut key (Space, i, o ...) for itself.
- */
-export const KEEP_FOCUS = { onMouseDown: (event: { preventDefault(): void }) => event.preventDefault() };

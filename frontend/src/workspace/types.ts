@@ -2,6 +2,9 @@
  * The annotation workspace's contract with the server and between its components.
  * Times are seconds on the proxy's timeline; boxes are proxy pixels on the frame `frame_index`.
  */
+import type { ThumbnailsIndex } from '../components';
+
+export type { ThumbnailsIndex };
 
 export type Category = 'event' | 'object' | 'attribute';
 export type Modality = 'V' | 'A' | 'V2A' | 'A2V' | 'AV';
@@ -47,15 +50,6 @@ export interface QuestionDoc {
   version: number;
   /** Whether this user may edit it now (the server decides: e.g. a reviewer fixing an arbitration item). */
   editable?: boolean;
-}
-
-export interface ThumbnailsIndex {
-  thumb_width: number;
-  thumb_height: number;
-  columns: number;
-  rows: number;
-  times: number[];
-  frame_indices: number[];
 }
 
 export interface VideoInfo {

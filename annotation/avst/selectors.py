@@ -1,0 +1,73 @@
+"""Reads of R-AVST: the counts of its pages, and its stages in a project's summary."""
+
+from django.db.models import Count, Q
+
+from annotation.avst.models import AVObject, BoxProposal, Event, QAPair
+from annotation.projects.models import Decision, Project, ProjectKind
+from annotation.projects.selectors import state_counts
+from pipeline.videos.models import Video, VideoStatus
+
+
+def overview(*, project: Project) -> dict:
+    """The counts of the R-AVST overview page, in a handful of aggregate queries."""
+    videos = Video.objects.filter(project=project)
+    video_counts = videos.aggregate(
+        total=Count("id"), kept=Count("id", filter=Q(filter_rule="")),
+        ready=Count("id", filter=Q(filter_rule="", status=VideoStatus.READY)),
+        metadata=Count("id", filter=Q(filter_rule="", status=VideoStatus.METADATA)),
+    )
+    events = Event.objects.filter(video__project=project, video__filter_rule="")
+    event_counts = events.aggregate(
+        total=Count("id"), analysed=Count("id", filter=Q(audibility_call__isnull=False) | Q(av_objects__isnull=False),
+                                          distinct=True),
+        detected=Count("id", filter=Q(detected_at__isnull=False)),
+        accepted=Count("id", filter=Q(state=Decision.ACCEPTED)),
+    )
+    qa = dict(QAPair.objects.filter(video__project=project).values_list("task").annotate(n=Count("id")))
+    removed = dict(videos.exclude(filter_rule="").values_list("filter_rule").annotate(n=Count("id")))
+    groups = dict(videos.filter(filter_rule="").values_list("filter_group").annotate(n=Count("id")))
+    return {"videos": video_counts, "events": event_counts, "qa": qa, "removed": removed, "groups": groups}
+
+
+def video_rows(*, project: Project):
+    """Kept videos with per-video event counts for the overview's table."""
+    return (
+        Video.objects.filter(project=project, filter_rule="")
+        .annotate(
+            n_events=Count("events", distinct=True),
+            n_accepted=Count("events", filter=Q(events__state=Decision.ACCEPTED), distinct=True),
+            n_detected=Count("events", filter=Q(events__detected_at__isnull=False), distinct=True),
+            n_objects=Count("events__av_objects", distinct=True),
+        )
+        .order_by("id")
+    )
+
+
+def summary_sections(*, project: Project) -> list[dict]:
+    """Events, objects, boxes and QA pairs per state (plugged into the project's summary)."""
+    if project.kind != ProjectKind.AVST:
+        return []
+    return [
+        {
+            "key": "events",
+            "title": "Events",
+            "states": [{"state": "all", "label": "Imported", "count": Event.objects.filter(video__project=project).count()}],
+        },
+        {
+            "key": "objects",
+            "title": "Audibility analysis: objects",
+            "states": state_counts(AVObject.objects.filter(event__video__project=project), "state", Decision.choices),
+        },
+        {
+            "key": "boxes",
+            "title": "Box proposals",
+            "states": state_counts(
+                BoxProposal.objects.filter(avobject__event__video__project=project), "state", Decision.choices
+            ),
+        },
+        {
+            "key": "qa",
+            "title": "QA pairs",
+            "states": state_counts(QAPair.objects.filter(video__project=project), "state", Decision.choices),
+        },
+    ]

@@ -1,0 +1,174 @@
+"""REST endpoints of CG-AV-Counting: stage 1 candidates, questions, and the workspace's question document.
+
+Every change carries the ``version`` it read; errors are the project's vocabulary (annotation.projects.errors),
+mapped to HTTP by its one exception handler.
+"""
+
+from django.db import IntegrityError
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from annotation.counting import services, workspace
+from annotation.counting.models import CandidateQuestion, Question, QuestionState
+from annotation.counting.serializers import (
+    CandidateDecisionSerializer,
+    CandidateQuestionSerializer,
+    QuestionDocumentSerializer,
+    QuestionPatchSerializer,
+    QuestionSerializer,
+    SubmitResultSerializer,
+)
+from annotation.projects.api import ProjectScopedViewSet
+from annotation.projects.documents import VersionedBody, VersionedDocumentViewSet
+from annotation.projects.errors import Invalid, NotEditable, Stale
+from annotation.projects.permissions import Capability
+
+
+class CandidateQuestionViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, ProjectScopedViewSet
+):
+    """Stage 1 candidates. `?video=` and `?state=` filter. POST adds a question by hand (accepted at once, into
+    stage 2); PATCH edits a proposed one; accept and reject decide. Every change carries the `version` it read;
+    a stale one gets 409 with the current candidate."""
+
+    queryset = CandidateQuestion.objects.prefetch_related("questions")
+    serializer_class = CandidateQuestionSerializer
+    project_field = "video__project"
+    capabilities = {
+        "create": Capability.ANNOTATE,
+        "partial_update": Capability.ANNOTATE,
+        "accept": Capability.ANNOTATE,
+        "reject": Capability.ANNOTATE,
+    }
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        for param, field in (("video", "video_id"), ("state", "state")):
+            value = self.request.query_params.get(param)
+            if value:
+                if param == "video" and not value.isdigit():
+                    raise ValidationError({"video": "must be a video id"})
+                queryset = queryset.filter(**{field: value})
+        return queryset
+
+    def perform_create(self, serializer):
+        video = serializer.validated_data["video"]
+        self.require(video.project, Capability.ANNOTATE)
+        serializer.instance = services.add_question_by_hand(user=self.request.user, **serializer.validated_data)
+
+    def _decide(self, candidate, apply):
+        try:
+            candidate = apply(candidate)
+        except Stale as stale:
+            raise stale.with_document(self.candidate_data(candidate)) from None
+        return Response(self.candidate_data(candidate))
+
+    def candidate_data(self, candidate) -> dict:
+        return CandidateQuestionSerializer(self.get_queryset().get(pk=candidate.pk), context=self.get_serializer_context()).data
+
+    def partial_update(self, request, pk=None):
+        candidate = self.get_object()
+        serializer = self.get_serializer(candidate, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        decision = CandidateDecisionSerializer(data=request.data)
+        decision.is_valid(raise_exception=True)
+        changes = {k: v for k, v in serializer.validated_data.items() if k != "video"}
+        return self._decide(candidate, lambda c: services.edit_candidate(
+            candidate=c, expected_version=decision.validated_data["version"], changes=changes, user=request.user))
+
+    @extend_schema(request=CandidateDecisionSerializer, responses={200: CandidateQuestionSerializer})
+    @action(detail=True, methods=["post"], serializer_class=CandidateDecisionSerializer)
+    def accept(self, request, pk=None):
+        """Accept a proposed candidate: it becomes a stage 2 question."""
+        decision = CandidateDecisionSerializer(data=request.data)
+        decision.is_valid(raise_exception=True)
+        return self._decide(self.get_object(), lambda c: services.accept_candidate(
+            candidate=c, user=request.user, expected_version=decision.validated_data["version"]))
+
+    @extend_schema(request=CandidateDecisionSerializer, responses={200: CandidateQuestionSerializer})
+    @action(detail=True, methods=["post"], serializer_class=CandidateDecisionSerializer)
+    def reject(self, request, pk=None):
+        """Reject a proposed candidate with a reason."""
+        decision = CandidateDecisionSerializer(data=request.data)
+        decision.is_valid(raise_exception=True)
+        return self._decide(self.get_object(), lambda c: services.reject_candidate(
+            candidate=c, user=request.user, expected_version=decision.validated_data["version"],
+            reason=decision.validated_data.get("reason", "")))
+
+
+class QuestionViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, ProjectScopedViewSet
+):
+    """Questions with optimistic concurrency: an update must carry the `version` it read; a stale one gets 409."""
+
+    queryset = Question.objects.all()
+    serializer_class = QuestionSerializer
+    project_field = "video__project"
+    capabilities = {"create": Capability.ANNOTATE, "partial_update": Capability.ANNOTATE}
+
+    def get_queryset(self):
+        # Second passes (double annotation) are not questions of the benchmark; they are read in the workspace.
+        questions = super().get_queryset().exclude(state=QuestionState.SECOND_PASS)
+        return workspace.visible(questions, user=self.request.user)
+
+    def perform_create(self, serializer):
+        self.require(serializer.validated_data["video"].project, Capability.ANNOTATE)
+        serializer.validated_data.pop("version", None)
+        serializer.instance = services.create_question(annotator=self.request.user, **serializer.validated_data)
+
+    @extend_schema(request=QuestionPatchSerializer, responses={200: QuestionSerializer})
+    def partial_update(self, request, pk=None):
+        question = self.get_object()
+        body = QuestionPatchSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        serializer = self.get_serializer(question, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        changes = {k: v for k, v in serializer.validated_data.items() if k not in {"version", "video", "candidate"}}
+        try:
+            updated = services.update_question(
+                question=question, expected_version=body.validated_data["version"], changes=changes,
+                user=request.user,
+            )
+        except Stale as stale:
+            raise stale.with_document(self.get_serializer(stale.current).data) from None
+        except IntegrityError:
+            raise Invalid({"drafted_answer": "an answered question keeps its count and reference interval"}) from None
+        return Response(self.get_serializer(updated).data)
+
+
+class QuestionDocViewSet(VersionedDocumentViewSet):
+    """The annotation workspace's document of a question: GET it, PUT it whole (with the version it read; a stale
+    save gets 409 with the current document, an invalid one 400 with every problem), POST submit."""
+
+    queryset = Question.objects.select_related("video").prefetch_related("clues")
+    serializer_class = QuestionDocumentSerializer
+    project_field = "video__project"
+    capabilities = {"retrieve": Capability.VIEW, "update": Capability.ANNOTATE, "submit": Capability.ANNOTATE}
+
+    def get_queryset(self):
+        return workspace.visible(super().get_queryset(), user=self.request.user)
+
+    def document(self, obj) -> dict:
+        return workspace.doc_for(obj, self.request.user)
+
+    def save(self, obj, *, version: int, body: dict, data: dict) -> None:
+        workspace.save_doc(question=obj, expected_version=version, doc=body, user=self.request.user)
+
+    @extend_schema(request=VersionedBody, responses={200: SubmitResultSerializer})
+    @action(detail=True, methods=["post"], serializer_class=VersionedBody)
+    def submit(self, request, pk=None):
+        """Submit the question: into the pool when its clues match the count, else to arbitration."""
+        question = self.get_object()
+        body = VersionedBody(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            done, outcome, message = workspace.submit(
+                question=question, expected_version=body.validated_data["version"], user=request.user)
+        except (Stale, NotEditable) as error:
+            raise self.with_current(question, error) from None
+        return Response({"question": self.document(self.reloaded(done)), "outcome": outcome, "message": message})
+
+

@@ -1,0 +1,112 @@
+from rest_framework import serializers
+
+from annotation.counting.models import CandidateQuestion, Category, Modality, Question
+from annotation.projects.documents import VersionedBody, VersionField
+
+
+class CandidateQuestionSerializer(serializers.ModelSerializer):
+    question = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CandidateQuestion
+        fields = [
+            "id", "video", "text", "category", "modality", "query_start", "query_end", "state", "source",
+            "model", "prompt_version", "llm_call", "reject_reason", "version", "question", "created_at",
+        ]
+        read_only_fields = [
+            "state", "source", "model", "prompt_version", "llm_call", "reject_reason", "version", "question",
+            "created_at",
+        ]
+
+    def get_question(self, candidate) -> int | None:
+        # Prefetched by the viewset; one linked question at most (made when the candidate was accepted).
+        questions = list(candidate.questions.all())
+        return questions[0].pk if questions else None
+
+    def validate(self, attrs):
+        start = attrs.get("query_start", getattr(self.instance, "query_start", None))
+        end = attrs.get("query_end", getattr(self.instance, "query_end", None))
+        if (start is None) != (end is None):
+            raise serializers.ValidationError({"query_end": "give both ends of the query interval, or neither"})
+        if start is not None and not 0 <= start < end:
+            raise serializers.ValidationError({"query_end": "the query interval must satisfy 0 <= start < end"})
+        video = attrs.get("video", getattr(self.instance, "video", None))
+        if start is not None and video is not None and video.duration and end > video.duration + 1e-6:
+            raise serializers.ValidationError(
+                {"query_end": f"the query interval ends after the video ({video.duration:.3f} s)"}
+            )
+        if "text" in attrs and not attrs["text"].strip():
+            raise serializers.ValidationError({"text": "the question may not be empty"})
+        return attrs
+
+
+class CandidateDecisionSerializer(serializers.Serializer):
+    version = VersionField()
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class QuestionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Question
+        fields = [
+            "id", "video", "candidate", "text", "category", "modality", "drafted_answer", "ref_start", "ref_end",
+            "final_start", "final_end", "state", "version", "annotator", "created_at", "updated_at",
+        ]
+        read_only_fields = ["candidate", "final_start", "final_end", "state", "annotator", "created_at", "updated_at"]
+
+    def validate(self, attrs):
+        start = attrs.get("ref_start", getattr(self.instance, "ref_start", None))
+        end = attrs.get("ref_end", getattr(self.instance, "ref_end", None))
+        if (start is None) != (end is None):
+            raise serializers.ValidationError({"ref_end": "give both ends of the reference interval, or neither"})
+        if start is not None and not 0 <= start < end:
+            raise serializers.ValidationError({"ref_end": "the reference interval must satisfy 0 <= start < end"})
+        video = attrs.get("video", getattr(self.instance, "video", None))
+        if start is not None and video is not None and video.duration and end > video.duration + 1e-6:
+            raise serializers.ValidationError(
+                {"ref_end": f"the reference interval ends after the video ({video.duration:.3f} s)"}
+            )
+        return attrs
+
+
+class QuestionPatchSerializer(VersionedBody):
+    """A PATCH of a question's fields carries the version it read."""
+
+
+class ClueSerializer(serializers.Serializer):
+    """One clue of the document: an event interval, or a box on a proxy frame (in a cluster for attributes)."""
+
+    kind = serializers.ChoiceField(choices=Category.choices)
+    start = serializers.FloatField(required=False, allow_null=True, help_text="Event: seconds on the proxy.")
+    end = serializers.FloatField(required=False, allow_null=True, help_text="Event: seconds on the proxy.")
+    frame_index = serializers.IntegerField(required=False, allow_null=True, help_text="Box: the proxy frame.")
+    x1 = serializers.FloatField(required=False, allow_null=True)
+    y1 = serializers.FloatField(required=False, allow_null=True)
+    x2 = serializers.FloatField(required=False, allow_null=True)
+    y2 = serializers.FloatField(required=False, allow_null=True)
+    cluster = serializers.CharField(required=False, allow_blank=True, help_text="Attribute: the cluster's name.")
+
+
+class ClusterSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    color = serializers.CharField(required=False, allow_blank=True)
+
+
+class QuestionDocumentSerializer(VersionedBody):
+    """The question document the workspace saves whole. The rules (interval inside the video, clue kinds matching
+    the category, boxes inside the frame...) are checked by the service, with errors keyed by field path."""
+
+    text = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    category = serializers.ChoiceField(choices=Category.choices, required=False)
+    modality = serializers.ChoiceField(choices=Modality.choices, required=False)
+    drafted_answer = serializers.IntegerField(required=False, allow_null=True)
+    ref_start = serializers.FloatField(required=False, allow_null=True)
+    ref_end = serializers.FloatField(required=False, allow_null=True)
+    clusters = ClusterSerializer(many=True, required=False)
+    clues = ClueSerializer(many=True, required=False)
+
+
+class SubmitResultSerializer(serializers.Serializer):
+    question = serializers.DictField(help_text="The question document after the submit.")
+    outcome = serializers.ChoiceField(choices=["pooled", "arbitration", "agreement"])
+    message = serializers.CharField()

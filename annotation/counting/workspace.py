@@ -1,0 +1,296 @@
+"""Stages 2 and 3 on the server: the question document an annotator edits (answer, reference interval, clues),
+saved whole with optimistic concurrency, validated so that a bad clue refuses the save and nothing is half
+applied; submission into the pool or to arbitration; and handing out the next question to work on."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from annotation.counting import hooks
+from annotation.counting.models import Category, Clue, Modality, Question, QuestionState
+from annotation.projects import audit
+from annotation.projects.errors import Invalid, NotEditable, Stale
+from annotation.projects.models import Project
+
+CLAIM_TTL = timedelta(minutes=settings.CLUEBENCH_CLAIM_MINUTES)
+EDITABLE_STATES = (QuestionState.DRAFT, QuestionState.ANSWERED)
+# What a second pass keeps from its first pass: the question as asked.
+ASKED_FIELDS = ("text", "category", "modality", "ref_start", "ref_end")
+
+
+def _number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value == value
+
+
+def validate_doc(doc: dict, *, video) -> tuple[dict, list[dict]]:
+    """Checked fields and clues of a document, or Invalid with every problem found."""
+    errors: dict[str, str] = {}
+    text = doc.get("text")
+    if not isinstance(text, str) or not text.strip():
+        errors["text"] = "the question may not be empty"
+    category = doc.get("category")
+    if category not in Category.values:
+        errors["category"] = f"category must be one of {', '.join(Category.values)}"
+    modality = doc.get("modality")
+    if modality not in Modality.values:
+        errors["modality"] = f"type must be one of {', '.join(Modality.values)}"
+    answer = doc.get("drafted_answer")
+    if answer is not None and (not isinstance(answer, int) or isinstance(answer, bool) or not 0 <= answer <= 100000):
+        errors["drafted_answer"] = "the count must be a whole number from 0 to 100000"
+    duration = video.duration or 0.0
+    start, end = doc.get("ref_start"), doc.get("ref_end")
+    if (start is None) != (end is None):
+        errors["ref_end"] = "give both ends of the reference interval, or neither"
+    elif start is not None:
+        if not (_number(start) and _number(end)) or not 0 <= start < end:
+            errors["ref_end"] = "the reference interval must satisfy 0 <= start < end"
+        elif duration and end > duration + 1e-6:
+            errors["ref_end"] = f"the reference interval ends after the video ({duration:.3f} s)"
+    clusters = doc.get("clusters") or []
+    names = []
+    if not isinstance(clusters, list) or not all(isinstance(c, dict) and isinstance(c.get("name"), str) for c in clusters):
+        errors["clusters"] = "clusters must be a list of {name, color}"
+        clusters = []
+    else:
+        names = [c["name"].strip() for c in clusters]
+        if any(not n for n in names):
+            errors["clusters"] = "every cluster needs a name"
+        elif len(set(names)) != len(names):
+            errors["clusters"] = "cluster names must differ"
+    clues = doc.get("clues")
+    if not isinstance(clues, list):
+        errors["clues"] = "clues must be a list"
+        clues = []
+    checked = []
+    for i, clue in enumerate(clues):
+        problem, row = _check_clue(clue, category, video, names)
+        if problem:
+            errors[f"clues[{i}]"] = problem
+        else:
+            checked.append(row)
+    if errors:
+        raise Invalid(errors)
+    fields = {
+        "text": text.strip(), "category": category, "modality": modality, "drafted_answer": answer,
+        "ref_start": start, "ref_end": end,
+        "clusters": [{"name": n, "color": str(c.get("color") or "")} for n, c in zip(names, clusters)],
+    }
+    return fields, checked
+
+
+def _check_clue(clue, category, video, cluster_names) -> tuple[str | None, dict]:
+    if not isinstance(clue, dict):
+        return "a clue must be an object", {}
+    kind = clue.get("kind")
+    if kind != category:
+        return f"a {kind} clue does not belong to a {category} question", {}
+    duration = video.duration or 0.0
+    if kind == Category.EVENT:
+        start, end = clue.get("start"), clue.get("end")
+        if not (_number(start) and _number(end)) or not 0 <= start < end:
+            return "an event needs 0 <= start < end", {}
+        if duration and end > duration + 1e-6:
+            return f"the event ends after the video ({duration:.3f} s)", {}
+        return None, {"kind": kind, "start": float(start), "end": float(end)}
+    index = clue.get("frame_index")
+    if not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < 2**31:
+        return "a box needs the frame index it was drawn on", {}
+    if video.frame_count is not None and index >= video.frame_count:
+        return f"frame {index} does not exist (the video has {video.frame_count} frames)", {}
+    coords = [clue.get(k) for k in ("x1", "y1", "x2", "y2")]
+    if not all(_number(v) for v in coords):
+        return "a box needs x1, y1, x2, y2", {}
+    x1, y1, x2, y2 = coords
+    if not (x2 > x1 and y2 > y1):
+        return "a box needs a positive width and height", {}
+    if x1 < 0 or y1 < 0 or (video.width and x2 > video.width + 1e-6) or (video.height and y2 > video.height + 1e-6):
+        return f"the box lies outside the {video.width}x{video.height} frame", {}
+    cluster = clue.get("cluster") or ""
+    if kind == Category.ATTRIBUTE and cluster not in cluster_names:
+        return f"the box's cluster {cluster!r} is not one of the question's clusters", {}
+    if kind == Category.OBJECT:
+        cluster = ""
+    timestamp = (index + 0.5) / video.fps if video.fps else clue.get("timestamp", 0.0)
+    return None, {"kind": kind, "frame_index": index, "timestamp": timestamp, "x1": float(x1), "y1": float(y1),
+                  "x2": float(x2), "y2": float(y2), "cluster": cluster}
+
+
+def save_doc(*, question: Question, expected_version: int, doc: dict, user, action: str = "question.save") -> Question:
+    fields, clues = validate_doc(doc, video=question.video)
+    with transaction.atomic():
+        current = Question.objects.select_for_update().select_related("video").get(pk=question.pk)
+        if current.version != expected_version:
+            raise Stale(current, what="question")
+        if not editable_by(current, user):
+            raise NotEditable(f"the question is {current.get_state_display().lower()}; it can no longer be edited")
+        if current.state == QuestionState.SECOND_PASS:
+            asked = {name: getattr(current, name) for name in ASKED_FIELDS}
+            asked["text"] = asked["text"].strip()
+            changed = [name for name in ASKED_FIELDS if fields[name] != asked[name]]
+            if changed:
+                raise Invalid({name: "a second pass keeps the question as asked (text, category, type and "
+                                        "reference interval); count and clue it" for name in changed})
+        before = doc_of(current)
+        for name, value in fields.items():
+            setattr(current, name, value)
+        if current.state in EDITABLE_STATES:
+            answered = current.drafted_answer is not None and current.ref_start is not None
+            current.state = QuestionState.ANSWERED if answered else QuestionState.DRAFT
+        current.version += 1
+        current.claimed_by, current.claimed_at = user, timezone.now()
+        current.save()
+        Clue.objects.filter(question=current).delete()
+        saved = Clue.objects.bulk_create(Clue(question=current, created_by=user, **row) for row in clues)
+        if current.state == QuestionState.POOLED:
+            _keep_pooled_consistent(current, saved)
+        hooks.question_saved(question=current, user=user)
+        audit.record(project=current.video.project_id, actor=user, action=action, target_type="question",
+                     target_id=current.pk, before=before, after=doc_of(Question.objects.get(pk=current.pk)))
+    return current
+
+
+def _keep_pooled_consistent(question: Question, clues: list[Clue]) -> None:
+    """A pooled question fixed during an audit stays fit for a release: as many clues as its count, and the final
+    interval recomputed from them."""
+    count = clue_count(question, clues)
+    if count != question.drafted_answer:
+        raise Invalid({"drafted_answer": f"{count} clue(s) for a count of {question.drafted_answer}: a pooled "
+                                            "question keeps one clue per counted instance"})
+    question.final_start, question.final_end = final_interval(question, clues)
+    question.save(update_fields=["final_start", "final_end"])
+
+
+def restore(*, question: Question, entry, user) -> Question:
+    """A manager puts a question's content (text, count, interval, clusters, clues) back to a recorded state,
+    as a new version. The question returns to work (draft or answered) to be submitted again; an open
+    arbitration item of it is closed. The restore is itself in the log."""
+    state = entry.before or entry.after
+    with transaction.atomic():
+        current = Question.objects.select_for_update().select_related("video").get(pk=question.pk)
+        if current.state == QuestionState.SECOND_PASS:
+            raise NotEditable("a second pass is not restored: it is its annotator's blind work")
+        if current.state not in EDITABLE_STATES:
+            current.state = QuestionState.ANSWERED if current.drafted_answer is not None else QuestionState.DRAFT
+            current.final_start = current.final_end = None
+            current.save(update_fields=["state", "final_start", "final_end"])
+            hooks.question_reopened(question=current, user=user)
+        save_doc(question=current, expected_version=current.version, doc=state, user=user, action="question.restore")
+    return Question.objects.get(pk=question.pk)
+
+
+def final_interval(question: Question, clues: list[Clue]) -> tuple[float, float]:
+    """The union of the drafted reference interval and the span of the clues (a box counts at its time)."""
+    starts = [question.ref_start] + [c.start if c.start is not None else c.timestamp for c in clues]
+    ends = [question.ref_end] + [c.end if c.end is not None else c.timestamp for c in clues]
+    start, end = min(starts), max(ends)
+    if end <= start:
+        end = start + (1 / question.video.fps if question.video.fps else 0.001)
+    return start, end
+
+
+def clue_count(question: Question, clues: list[Clue]) -> int:
+    if question.category == Category.ATTRIBUTE:
+        return len({c.cluster for c in clues})
+    return len(clues)
+
+
+def submit(*, question: Question, expected_version: int, user) -> tuple[Question, str, str]:
+    """A count that matches its clues enters the pool with the final interval (the union of the drafted
+    interval and the clues' span); a mismatch goes to the arbitration queue."""
+    with transaction.atomic():
+        current = Question.objects.select_for_update().select_related("video").get(pk=question.pk)
+        if current.version != expected_version:
+            raise Stale(current, what="question")
+        if current.state == QuestionState.SECOND_PASS:
+            return hooks.submit_second_pass(question=current, user=user)
+        if current.state not in EDITABLE_STATES:
+            raise NotEditable(f"the question is {current.get_state_display().lower()} already")
+        if current.drafted_answer is None or current.ref_start is None:
+            raise Invalid({"drafted_answer": "draft the count and mark the reference interval before submitting"})
+        before = doc_of(current)
+        clues = list(current.clues.all())
+        count = clue_count(current, clues)
+        if count == current.drafted_answer:
+            current.final_start, current.final_end = final_interval(current, clues)
+            current.state = QuestionState.POOLED
+            outcome = "pooled"
+            message = f"In the pool; final interval {current.final_start:.2f}-{current.final_end:.2f} s."
+        else:
+            current.state = QuestionState.ARBITRATION
+            outcome = "arbitration"
+            message = f"Sent to arbitration: {count} clue(s) for a count of {current.drafted_answer}."
+        current.version += 1
+        current.claimed_by = current.claimed_at = None
+        current.save()
+        audit.record(project=current.video.project_id, actor=user, action=f"question.submit.{outcome}",
+                     target_type="question", target_id=current.pk, before=before, after=doc_of(current))
+        hooks.question_submitted(question=current, outcome=outcome, user=user)
+    return current, outcome, message
+
+
+def next_question(*, project: Project, user) -> Question | None:
+    """Hand the user a question to work on: theirs first, then unassigned ones, never one another person
+    holds (SELECT ... FOR UPDATE SKIP LOCKED, so concurrent requests get different rows); claims expire."""
+    stale = timezone.now() - CLAIM_TTL
+    with transaction.atomic():
+        base = Question.objects.filter(video__project=project, state__in=EDITABLE_STATES)
+        free = base.filter(claimed_by__isnull=True) | base.filter(claimed_at__lt=stale) | base.filter(claimed_by=user)
+        for preference in (free.filter(annotator=user), free.filter(annotator__isnull=True), free):
+            question = preference.order_by("id").select_for_update(skip_locked=True, of=("self",)).first()
+            if question is not None:
+                question.claimed_by, question.claimed_at = user, timezone.now()
+                if question.annotator_id is None:
+                    question.annotator = user
+                question.save(update_fields=["claimed_by", "claimed_at", "annotator"])
+                return question
+    return None
+
+
+def editable_by(question: Question, user) -> bool:
+    """Whether `user` may change the question's document now: while it is being worked on; in arbitration or in
+    the pool, when the user holds its arbitration or audit item (to fix the count or the clues before
+    deciding); a second pass, by its annotator while they hold its double-annotation item."""
+    if question.state in EDITABLE_STATES:
+        return True
+    return hooks.held_by(question=question, user=user)
+
+
+class Hidden(LookupError):
+    """The question is not to be shown to this user (double annotation is blind: see ``hooks.hidden_questions``)."""
+
+
+def visible(queryset, *, user):
+    """The questions of `queryset` that the user may see."""
+    return queryset.exclude(hooks.hidden_questions(user=user))
+
+
+def may_see(question: Question, *, user) -> bool:
+    return visible(Question.objects.filter(pk=question.pk), user=user).exists()
+
+
+def doc_for(question: Question, user) -> dict:
+    """The document as the workspace gets it: with whether this user may edit it. Hidden (see
+    annotation.review.double) for a user who must not see it."""
+    if not may_see(question, user=user):
+        raise Hidden(question.pk)
+    return {**doc_of(question), "editable": editable_by(question, user)}
+
+
+def doc_of(question: Question) -> dict:
+    clues = []
+    for c in sorted(question.clues.all(), key=lambda c: c.pk):
+        if c.kind == Category.EVENT:
+            clues.append({"kind": c.kind, "start": c.start, "end": c.end})
+        else:
+            clues.append({"kind": c.kind, "frame_index": c.frame_index, "x1": c.x1, "y1": c.y1, "x2": c.x2,
+                          "y2": c.y2, "cluster": c.cluster})
+    return {
+        "id": question.pk, "video": question.video_id, "text": question.text, "category": question.category,
+        "modality": question.modality, "drafted_answer": question.drafted_answer, "ref_start": question.ref_start,
+        "ref_end": question.ref_end, "clusters": question.clusters or [], "clues": clues, "state": question.state,
+        "version": question.version,
+    }

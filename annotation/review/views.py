@@ -1,0 +1,164 @@
+"""Pages of quality control: the queues, one review item, double annotation's next pass, agreement, quality per
+annotator and the funnel. Thin: each asks the services and selectors and renders."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+
+from annotation.counting.views import hide_blind
+from annotation.counting.workspace import clue_count
+from annotation.projects import selectors
+from annotation.projects.errors import AppError
+from annotation.projects.permissions import Capability
+from annotation.projects.settings import SettingsInvalid
+from annotation.projects.views import project_for_page
+from annotation.review import agreement, comments, double, hooks, quality, sampling
+from annotation.review import decisions as review
+from annotation.review import selectors as selectors_review
+from annotation.review.models import ReviewItem, ReviewQueue, ReviewState
+
+
+@login_required
+def review_queues(request, pk: int):
+    """The project's quality-control queues; reviewers take the next item of one."""
+
+    project, _ = project_for_page(request, pk, Capability.REVIEW)
+    if request.method == "POST":
+        queue = request.POST.get("queue", "")
+        if queue not in ReviewQueue.values:
+            messages.error(request, "Choose a queue.")
+            return redirect("review-queues", pk=project.pk)
+        item = review.claim_next(project=project, queue=queue, user=request.user)
+        if item is None:
+            messages.info(request, f"Nothing waits in the {ReviewQueue(queue).label.lower()} queue for you.")
+            return redirect("review-queues", pk=project.pk)
+        return redirect("review-item", pk=item.pk)
+    counts = selectors_review.queue_counts(project=project)
+    rows = [(value, label, counts[value]) for value, label in ReviewQueue.choices]
+    try:
+        shares = sampling.shares(project=project)
+    except SettingsInvalid as exc:
+        shares = None
+        messages.error(request, str(exc))
+    return render(request, "review/review_queues.html", {
+        "project": project, "rows": rows, "shares": shares,
+        "can_manage": selectors.can(user=request.user, project=project, capability=Capability.MANAGE),
+    })
+
+
+@login_required
+def review_sample(request, pk: int):
+    """Managers: top up the audit and double-annotation samples of every stratum (after a share changed)."""
+
+    project, _ = project_for_page(request, pk, Capability.MANAGE)
+    if request.method != "POST":
+        return redirect("review-queues", pk=project.pk)
+    try:
+        created = sampling.backfill(project=project)
+    except SettingsInvalid as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Sampled {created[ReviewQueue.AUDIT]} question(s) for audit and "
+                                  f"{created[ReviewQueue.DOUBLE]} for double annotation.")
+    return redirect("review-queues", pk=project.pk)
+
+
+@login_required
+def double_next(request, pk: int):
+    """Annotators and up: take the next question to annotate a second time, blind, and open its second pass."""
+
+    project, _ = project_for_page(request, pk, Capability.ANNOTATE)
+    if request.method != "POST":
+        return redirect("project-home", pk=project.pk)
+    item = review.claim_next(project=project, queue=ReviewQueue.DOUBLE, user=request.user)
+    second = double.second_pass_of(item) if item is not None and item.question_id is not None else None
+    if second is None:
+        messages.info(request, "No question waits for a second annotation by you.")
+        return redirect("project-home", pk=project.pk)
+    return redirect("workspace", pk=second.pk)
+
+
+@login_required
+def review_item(request, pk: int):
+    """One claimed item: the question, its clues against its count, and the decision. A double-annotation item
+    shows only what its second annotator may see, and their way to the second pass."""
+
+    item = get_object_or_404(ReviewItem.objects.select_related("question__video", "event__video", "project"), pk=pk)
+    project, _ = project_for_page(request, item.project_id, Capability.REVIEW)
+    question = item.question
+    double_item = item.queue == ReviewQueue.DOUBLE
+    if question is not None and not double_item:
+        hide_blind(question, request.user)
+    if request.method == "POST":
+        decision, comment = request.POST.get("decision", ""), request.POST.get("comment", "")
+        try:
+            time = comments.parse_seconds(request.POST.get("comment_time", ""))
+            review.decide(item=item, user=request.user, decision=decision, comment=comment, comment_time=time)
+        except AppError as exc:
+            messages.error(request, str(exc))
+            return redirect("review-item", pk=item.pk)
+        messages.success(request, "Decided.")
+        return redirect("review-queues", pk=project.pk)
+
+    clues = list(question.clues.all()) if question and not double_item else []
+    second = double.second_pass_of(item) if double_item and question else None
+    return render(request, "review/review_item.html", {
+        "item": item, "project": project, "question": question,
+        "clue_count": clue_count(question, clues) if question and not double_item else 0,
+        "mine": item.claimed_by_id == request.user.pk,
+        "double_item": double_item,
+        # The claimer's way to their blind second pass; the agreement once it is submitted.
+        "second_pass": second if second is not None and second.annotator_id == request.user.pk else None,
+        "agreement": item.result if double_item and item.state == ReviewState.DONE else None,
+        # The first pass's comments could tell its count: not on a double-annotation item.
+        "question_comments": comments.for_question(question=question) if question and not double_item else [],
+        "event": item.event,
+        "event_comments": comments.for_event(event=item.event) if item.event_id else [],
+    })
+
+
+@login_required
+def agreement_page(request, pk: int):
+    """Double annotation's agreement (reviewers and managers): per pair, per annotator and for the project, and
+    the frozen CG-AV-Counting releases a manager builds the human baseline of."""
+
+    project, _ = project_for_page(request, pk, Capability.REVIEW)
+    return render(request, "review/agreement.html", {
+        "project": project, "pairs": agreement.pairs(project=project, viewer=request.user),
+        "people": agreement.per_annotator(project=project), "total": agreement.project_agreement(project=project),
+        "releases": hooks.baseline_releases(project=project),
+        "can_manage": selectors.can(user=request.user, project=project, capability=Capability.MANAGE),
+    })
+
+
+@login_required
+def quality_page(request, pk: int):
+    """Per-annotator throughput, arbitration rate, audit outcomes and agreement (reviewers and managers)."""
+
+    project, _ = project_for_page(request, pk, Capability.REVIEW)
+    return render(request, "review/quality.html", {
+        "project": project, "rows": quality.annotator_quality(project=project), "mine": False,
+        "gap_minutes": int(quality.SESSION_GAP.total_seconds() // 60),
+        "allowance_minutes": int(quality.SESSION_ALLOWANCE.total_seconds() // 60),
+    })
+
+
+@login_required
+def my_quality_page(request, pk: int):
+    """The quality page's row of the member looking at it."""
+
+    project, _ = project_for_page(request, pk)
+    return render(request, "review/quality.html", {
+        "project": project, "rows": quality.annotator_quality(project=project, user=request.user), "mine": True,
+        "can_review": selectors.can(user=request.user, project=project, capability=Capability.REVIEW),
+        "gap_minutes": int(quality.SESSION_GAP.total_seconds() // 60),
+        "allowance_minutes": int(quality.SESSION_ALLOWANCE.total_seconds() // 60),
+    })
+
+
+@login_required
+def funnel_page(request, pk: int):
+    """How many items reached each step of the project's pipeline (reviewers and managers)."""
+
+    project, _ = project_for_page(request, pk, Capability.REVIEW)
+    return render(request, "review/funnel.html", {"project": project, "steps": quality.funnel(project=project)})

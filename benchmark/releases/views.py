@@ -1,0 +1,151 @@
+"""Pages of releases and the leaderboard. Thin: services write, selectors and stats read."""
+
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
+
+from annotation.projects import selectors
+from annotation.projects.permissions import Capability
+from annotation.projects.views import project_for_page
+from annotation.review import double
+from benchmark.releases import baseline, services
+from benchmark.releases import selectors as release_selectors
+from benchmark.releases.errors import ReleaseError
+from benchmark.releases.models import Release, ReleaseFormat, ReleaseState, Submission, SubmissionState
+from benchmark.releases.services import KIND_FORMATS, release_dir, truth_path
+from benchmark.releases.stats import cgav_stats, ravst_stats, with_scale
+from benchmark.releases.zipstream import zip_folder
+
+LEADERBOARD_COLUMNS = {
+    ReleaseFormat.CG_AV_COUNTING: [
+        ("long_acc/acc", "Long acc"), ("long_acc/oboa", "Long OBOA"), ("long_acc/mae", "Long MAE"),
+        ("long_acc/rmse", "Long RMSE"), ("ref_acc/acc", "Ref acc"), ("ref_acc/oboa", "Ref OBOA"),
+        ("ref_acc/mae", "Ref MAE"), ("ref_acc/rmse", "Ref RMSE"), ("clue_acc/wcs", "WCS"), ("clue_acc/ifa", "IFA"),
+    ],
+    ReleaseFormat.R_AVST: [
+        ("AVTR/m_tIoU", "AVTR m_tIoU"), ("AVTR/R1@0.5", "AVTR R1@0.5"), ("AVSR/obj_acc", "AVSR Obj acc"),
+        ("AVSR/m_vIoU", "AVSR m_vIoU"), ("AVSR/AP@0.5", "AVSR AP@0.5"), ("AVSTR/m_tIoU", "AVSTR m_tIoU"),
+        ("AVSTR/m_vIoU", "AVSTR m_vIoU"), ("AVSTR/AP@0.5", "AVSTR AP@0.5"),
+    ],
+}
+
+
+def metric(metrics: dict | None, key: str):
+    """A flat key of CG-AV-Counting metrics, or task/metric of R-AVST's nested ones."""
+    if not metrics:
+        return None
+    if key in metrics:
+        return metrics[key]
+    task, _, name = key.partition("/")
+    return (metrics.get(task) or {}).get(name)
+
+
+def _release_for_page(request, pk: int, capability=Capability.VIEW) -> Release:
+    release = get_object_or_404(Release.objects.select_related("project"), pk=pk)
+    project_for_page(request, release.project_id, capability)
+    return release
+
+
+@login_required
+def project_releases(request, pk: int):
+    project, _ = project_for_page(request, pk)
+    can_manage = selectors.can(user=request.user, project=project, capability=Capability.MANAGE)
+    if request.method == "POST":
+        project_for_page(request, pk, Capability.MANAGE)
+        try:
+            release, _ = services.create_release(
+                project=project, version=request.POST.get("version", "").strip(), format=request.POST.get("format", ""),
+                metadata_only=bool(request.POST.get("metadata_only")),
+                selection={"split": request.POST["split"]} if request.POST.get("split") else {}, user=request.user,
+            )
+        except ReleaseError as exc:
+            messages.error(request, str(exc))
+            return redirect("project-releases", pk=project.pk)
+        messages.success(request, f"Release {release.version} is being exported; it freezes when done.")
+        return redirect("release", pk=release.pk)
+    releases = Release.objects.filter(project=project).order_by("-created_at")
+    formats = [(value, ReleaseFormat(value).label) for value in sorted(KIND_FORMATS[project.kind])]
+    return render(request, "releases/project_releases.html",
+                  {"project": project, "releases": releases, "can_manage": can_manage, "formats": formats})
+
+
+@login_required
+def release_detail(request, pk: int):
+    release = _release_for_page(request, pk)
+    project = release.project
+    can_manage = selectors.can(user=request.user, project=project, capability=Capability.MANAGE)
+    if request.method == "POST":
+        _release_for_page(request, pk, Capability.MANAGE)
+        upload = request.FILES.get("predictions")
+        if upload is None:
+            messages.error(request, "Choose a predictions file (JSON Lines).")
+        else:
+            try:
+                services.submit_predictions(
+                    release=release, model_name=request.POST.get("model_name", ""), upload=upload, user=request.user,
+                    is_human_baseline=bool(request.POST.get("is_human_baseline")),
+                )
+            except ReleaseError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, "Predictions received; scoring runs on the export queue.")
+        return redirect("release", pk=release.pk)
+    charts = []
+    if release.state == ReleaseState.FROZEN and release.format in services.TRUTH_FILES:
+        charts = with_scale((cgav_stats if release.format == ReleaseFormat.CG_AV_COUNTING else ravst_stats)(truth_path(release)))
+    columns = LEADERBOARD_COLUMNS.get(release.format, [])
+    submissions = list(release.submissions.order_by("-is_human_baseline", "-created_at"))
+    rows = [(s, [metric(s.metrics, key) for key, _ in columns], baseline.coverage(submission=s)) for s in submissions]
+    return render(request, "releases/release_detail.html", {
+        "release": release, "project": project, "can_manage": can_manage, "charts": charts,
+        "files": release.files.order_by("path"), "columns": columns, "rows": rows,
+        "scorable": release.format in services.TRUTH_FILES,
+        "baseline_buildable": release.format == ReleaseFormat.CG_AV_COUNTING and release.state == ReleaseState.FROZEN,
+    })
+
+
+@login_required
+def release_human_baseline(request, pk: int):
+    """Managers: score the release's questions' second passes (double annotation) as the human baseline."""
+    release = _release_for_page(request, pk, Capability.MANAGE)
+    if request.method == "POST":
+        try:
+            baseline.build_human_baseline(release=release, user=request.user)
+        except ReleaseError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "Human baseline built from the second passes; scoring runs on the export queue.")
+    return redirect("release", pk=release.pk)
+
+
+@login_required
+def release_zip(request, pk: int):
+
+    release = _release_for_page(request, pk)
+    if double.blind_in(project=release.project, user=request.user):
+        raise PermissionDenied("finish your double-annotation item first: a release holds the first pass's answers")
+    if release.state != ReleaseState.FROZEN:
+        raise Http404("the release is not exported yet")
+    name = f"{release.project.name}-{release.format}-{release.version}"
+    response = StreamingHttpResponse(zip_folder(release_dir(release), prefix=name), content_type="application/zip")
+    response["Content-Disposition"] = content_disposition_header(True, f"{name}.zip")
+    return response
+
+
+@login_required
+def submission_detail(request, pk: int):
+    submission = get_object_or_404(Submission.objects.select_related("release__project"), pk=pk)
+    project_for_page(request, submission.release.project_id)
+    columns = LEADERBOARD_COLUMNS.get(submission.release.format, [])
+    breakdown = []
+    if submission.state == SubmissionState.SCORED and submission.release.format == ReleaseFormat.CG_AV_COUNTING:
+        breakdown = sorted((k, v) for k, v in submission.metrics.items() if k.startswith(("by_category/", "by_type/")))
+    return render(request, "releases/submission_detail.html", {
+        "submission": submission, "release": submission.release, "project": submission.release.project,
+        "headline": [(label, metric(submission.metrics, key)) for key, label in columns],
+        "breakdown": breakdown, "worst": release_selectors.worst_items(submission=submission) if submission.state == SubmissionState.SCORED else [],
+    })

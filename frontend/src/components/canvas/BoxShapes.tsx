@@ -1,0 +1,105 @@
+import { handlePoint, normalize, RESIZE_HANDLES, type Box, type ResizeHandle } from './geometry';
+import { cursorFor } from './interaction';
+
+/** A box as the canvas draws it: frame pixels, a colour and an optional label. */
+export interface CanvasBox {
+  key: string;
+  x1: number;
+  y1: number;
+  x2: number;
+  y2: number;
+  color: string;
+  label?: string;
+}
+
+/** Side of a drawn handle square (display pixels). */
+const HANDLE_SIZE = 8;
+/** Label font size (display pixels). */
+const LABEL_SIZE = 12;
+
+function describeBox(box: Box): string {
+  const n = normalize(box);
+  return `(${n.x1}, ${n.y1}) – (${n.x2}, ${n.y2})`;
+}
+
+export interface BoxShapesProps {
+  /** The boxes as shown now (a box being moved or resized where the gesture has it). */
+  boxes: CanvasBox[];
+  selectedKey: string | null;
+  /** Frame pixels per display pixel: handles and labels keep their size on screen. */
+  perDisplayPixel: number;
+  /** Handles are drawn on the selected box. */
+  handles: boolean;
+}
+
+/** The boxes (with their labels) and the resize handles of the selected one, inside the canvas's svg. */
+export function BoxShapes({ boxes, selectedKey, perDisplayPixel, handles }: BoxShapesProps) {
+  const handleSize = HANDLE_SIZE * perDisplayPixel;
+  const labelSize = LABEL_SIZE * perDisplayPixel;
+  const selected = boxes.find((b) => b.key === selectedKey);
+  return (
+    <>
+      {boxes.map((b) => {
+        const isSelected = b.key === selectedKey;
+        const above = b.y1 >= labelSize * 1.2;
+        return (
+          <g key={b.key} className="box-canvas-item">
+            <rect
+              data-key={b.key}
+              data-selected={isSelected ? 'true' : undefined}
+              className={isSelected ? 'box-canvas-box is-selected' : 'box-canvas-box'}
+              x={b.x1}
+              y={b.y1}
+              width={b.x2 - b.x1}
+              height={b.y2 - b.y1}
+              fill={b.color}
+              fillOpacity={isSelected ? 0.15 : 0}
+              stroke={b.color}
+              strokeWidth={isSelected ? 3 : 2}
+              vectorEffect="non-scaling-stroke"
+            >
+              <title>{`${b.label ?? 'Box'} ${describeBox(b)}`}</title>
+            </rect>
+            {b.label !== undefined && b.label !== '' && (
+              <text
+                className="box-canvas-label"
+                x={b.x1 + 2 * perDisplayPixel}
+                y={above ? b.y1 - 3 * perDisplayPixel : b.y1 + labelSize}
+                fontSize={labelSize}
+                fill={b.color}
+                stroke="#000"
+                strokeWidth={3 * perDisplayPixel}
+                paintOrder="stroke"
+                aria-hidden="true"
+              >
+                {b.label}
+              </text>
+            )}
+          </g>
+        );
+      })}
+      {selected !== undefined && handles && (
+        <g className="box-canvas-handles">
+          {RESIZE_HANDLES.map((handle: ResizeHandle) => {
+            const p = handlePoint(selected, handle);
+            return (
+              <rect
+                key={handle}
+                data-handle={handle}
+                x={p.x - handleSize / 2}
+                y={p.y - handleSize / 2}
+                width={handleSize}
+                height={handleSize}
+                fill="#fff"
+                stroke={selected.color}
+                strokeWidth={1}
+                vectorEffect="non-scaling-stroke"
+                style={{ cursor: cursorFor(handle, false) }}
+              />
+            );
+          })}
+        </g>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,111 @@
+import { useMemo } from 'react';
+import { BoxCanvas, frameUrl, KEEP_FOCUS, ShortcutHelp, type CanvasBox } from '../components';
+import { Filmstrip } from './Filmstrip';
+import { formatScore, formatSeconds, withAlpha } from './format';
+import { SHORTCUT_HELP } from './keyboard';
+import { isEdited, type ReviewBox, type ReviewObject } from './reviewDoc';
+import type { ReviewCommands } from './useReviewCommands';
+import type { EventVideo } from './types';
+
+/** The opacity of the boxes of objects other than the selected one. */
+const DIMMED = 0.55;
+
+/** The boxes of the second as the canvas draws them: the selected object's on top and in full colour, the others dimmed. */
+export function canvasBoxes(items: readonly { object: ReviewObject; box: ReviewBox }[], selectedObjectKey: string | null): CanvasBox[] {
+  const ordered = [
+    ...items.filter((item) => item.object.key !== selectedObjectKey),
+    ...items.filter((item) => item.object.key === selectedObjectKey),
+  ];
+  return ordered.map(({ object, box }) => {
+    const parts = [object.name.trim() || '(unnamed)'];
+    if (box.score !== null) parts.push(formatScore(box.score));
+    if (isEdited(box)) parts.push('edited');
+    else if (box.id === null) parts.push('new');
+    return {
+      key: box.key,
+      x1: box.x1,
+      y1: box.y1,
+      x2: box.x2,
+      y2: box.y2,
+      color: object.key === selectedObjectKey ? object.color : withAlpha(object.color, DIMMED),
+      label: parts.join(' · '),
+    };
+  });
+}
+
+export interface FramePaneProps {
+  video: EventVideo;
+  objects: ReviewObject[];
+  commands: ReviewCommands;
+  editable: boolean;
+  hint: string | null;
+}
+
+/** The second shown: its bar, its frame with the boxes over it, the filmstrip of the seconds, the hint and the keys. */
+export function FramePane({ video, objects, commands, editable, hint }: FramePaneProps) {
+  const { seconds, current, second, frame, items, selectedObject, selectedObjectKey, selectedBoxKey } = commands;
+  const boxes = useMemo(() => canvasBoxes(items, selectedObjectKey), [items, selectedObjectKey]);
+  return (
+    <section className="er-frame-pane" aria-label="Frame">
+      <div className="er-second-bar">
+        <button type="button" onClick={() => commands.showSecond(current - 1)} disabled={current <= 0} aria-label="Previous second" {...KEEP_FOCUS}>
+          ◀
+        </button>
+        <span className="er-second-label" data-testid="current-second" data-index={current} data-frame={frame ?? ''}>
+          {second === null
+            ? 'No sampled seconds'
+            : `Second ${current + 1} / ${seconds.length} · ${formatSeconds(second.t)} · frame ${second.frame_index}`}
+        </span>
+        <button
+          type="button"
+          onClick={() => commands.showSecond(current + 1)}
+          disabled={current >= seconds.length - 1}
+          aria-label="Next second"
+          {...KEEP_FOCUS}
+        >
+          ▶
+        </button>
+        <span className="er-drawing-for" data-testid="drawing-for">
+          {selectedObject === undefined ? (
+            'No object selected'
+          ) : (
+            <>
+              <span className="er-swatch" style={{ background: selectedObject.color }} aria-hidden="true" />{' '}
+              {editable ? 'Drawing boxes for ' : 'Selected: '}
+              <strong>{selectedObject.name.trim() || '(unnamed)'}</strong>
+            </>
+          )}
+        </span>
+      </div>
+      {second === null ? (
+        <p className="er-empty">This event has no sampled seconds.</p>
+      ) : (
+        <BoxCanvas
+          imageUrl={frameUrl(video.frame_url_template, second.frame_index)}
+          frameWidth={video.width}
+          frameHeight={video.height}
+          boxes={boxes}
+          selectedKey={selectedBoxKey}
+          drawColor={selectedObject?.color ?? '#ffffff'}
+          disabled={!editable}
+          onSelect={commands.selectBox}
+          onCreate={commands.createBox}
+          onChange={commands.changeBox}
+          onDelete={commands.deleteBox}
+        />
+      )}
+      <Filmstrip
+        seconds={seconds}
+        objects={objects}
+        currentIndex={current}
+        selectedObjectKey={selectedObjectKey}
+        frameUrlTemplate={video.frame_url_template}
+        onSelect={commands.showSecond}
+      />
+      <p className="er-hint" role="status" data-testid="hint">
+        {hint}
+      </p>
+      <ShortcutHelp prefix="er" items={SHORTCUT_HELP} />
+    </section>
+  );
+}

@@ -1,0 +1,87 @@
+import { formatTime } from '../components';
+import { ConflictPanel } from './ConflictPanel';
+import { clueCount, finalInterval, refOf, type EditableDoc } from './doc';
+import type { SubmitResult } from './types';
+import type { WorkspaceSnapshot } from './WorkspaceHeader';
+
+/** The sentence that tells the annotator where the submitted question went. */
+export function outcomeText(result: SubmitResult, fps: number): string {
+  const q = result.question;
+  if (result.outcome === 'agreement') return 'Second pass recorded for the agreement score';
+  if (result.outcome === 'pooled') {
+    const final = finalInterval(refOf(q), q.clues, fps);
+    return final === null
+      ? 'In the pool'
+      : `In the pool, final interval ${formatTime(final.start)}–${formatTime(final.end)}`;
+  }
+  const count = q.drafted_answer === null ? '–' : String(q.drafted_answer);
+  return `Sent to arbitration: ${clueCount(q)} clues for a count of ${count}`;
+}
+
+export interface WorkspaceNoticesProps {
+  doc: EditableDoc;
+  snapshot: WorkspaceSnapshot;
+  fps: number;
+  submitMessage: string | null;
+  outcome: SubmitResult | null;
+  nextUrl: string;
+  locked: boolean;
+  submitting: boolean;
+  onReapply(): void;
+  onDiscard(): void;
+}
+
+/** What the annotator must know under the header: save and submit problems, the outcome, a lock, a 409. */
+export function WorkspaceNotices({
+  doc,
+  snapshot,
+  fps,
+  submitMessage,
+  outcome,
+  nextUrl,
+  locked,
+  submitting,
+  onReapply,
+  onDiscard,
+}: WorkspaceNoticesProps) {
+  const conflict = snapshot.conflict;
+  return (
+    <>
+      {snapshot.status === 'invalid' && snapshot.message !== null && (
+        <p className="ws-error" role="alert">
+          {snapshot.message}
+        </p>
+      )}
+      {submitMessage !== null && (
+        <p className="ws-error" role="alert">
+          {submitMessage}
+        </p>
+      )}
+      {outcome !== null && (
+        <div className={`ws-outcome ws-outcome-${outcome.outcome}`} role="status" data-testid="outcome">
+          <p>
+            <strong>{outcomeText(outcome, fps)}</strong>
+            {outcome.message !== '' && <span className="ws-muted"> · {outcome.message}</span>}
+          </p>
+          <a href={nextUrl}>Next question</a>
+        </div>
+      )}
+      {locked && (
+        <p className="ws-error" role="alert" data-testid="locked-notice">
+          This question was submitted or is under review; it can no longer be edited here.
+        </p>
+      )}
+      {conflict !== null && (
+        <ConflictPanel
+          mine={doc}
+          theirs={conflict.current}
+          message={conflict.message}
+          busy={submitting}
+          canReapply={!locked}
+          onReapply={onReapply}
+          onDiscard={onDiscard}
+        />
+      )}
+    </>
+  );
+}

@@ -1,0 +1,53 @@
+import { leaveTypingTarget, type PlayerClock } from '../components';
+import { useKeyCommands } from '../shared/hooks';
+import { commandForKey, type Command } from './keyboard';
+import type { ClueCommands } from './useClueCommands';
+import type { WorkspaceDoc } from './useWorkspaceDoc';
+
+/** The workspace's keys (see SHORTCUT_HELP): playback, marking, history, submit, Escape. */
+export function useWorkspaceKeys(ws: WorkspaceDoc, player: PlayerClock, clues: ClueCommands, submit: () => Promise<void>): void {
+  const run = (command: Command, target: EventTarget | null) => {
+    switch (command.type) {
+      case 'togglePlay':
+        player.togglePlay();
+        break;
+      case 'frameStep':
+        player.frameStep(command.delta);
+        break;
+      case 'seekBy':
+        player.seekBy(command.seconds);
+        break;
+      case 'setRefStart':
+        clues.setRefFromPlayer('ref_start');
+        break;
+      case 'setRefEnd':
+        clues.setRefFromPlayer('ref_end');
+        break;
+      case 'eventStart':
+        clues.startEvent();
+        break;
+      case 'eventEnd':
+        clues.endEvent();
+        break;
+      case 'deleteSelected':
+        clues.deleteSelected();
+        break;
+      case 'undo':
+        ws.undo();
+        break;
+      case 'redo':
+        ws.redo();
+        break;
+      case 'nextCluster':
+        clues.nextCluster();
+        break;
+      case 'submit':
+        void submit();
+        break;
+      case 'escape':
+        if (!leaveTypingTarget(target)) ws.viewDispatch({ type: 'escape' });
+        break;
+    }
+  };
+  useKeyCommands(commandForKey, run);
+}

@@ -1,0 +1,34 @@
+"""REST endpoints of videos: list, read, and upload (managers)."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from annotation.projects.api import ProjectScopedViewSet
+from annotation.projects.permissions import Capability
+from pipeline.videos import services
+from pipeline.videos.models import Video
+from pipeline.videos.serializers import VideoSerializer, VideoUploadSerializer
+
+
+class VideoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ProjectScopedViewSet):
+    """Videos of your projects. POST (multipart: project, file, title) adds one (managers); a file whose content
+    is already in the project answers 200 with that video instead of 201. Media URLs are in each video."""
+
+    queryset = Video.objects.all()
+    serializer_class = VideoSerializer
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    @extend_schema(request={"multipart/form-data": VideoUploadSerializer}, responses={201: VideoSerializer})
+    def create(self, request):
+        upload = VideoUploadSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        project = upload.validated_data["project"]
+        self.require(project, Capability.MANAGE)
+        file = upload.validated_data["file"]
+        ingested = services.ingest_video(
+            project=project, source=file, filename=file.name, title=upload.validated_data.get("title", "")
+        )
+        data = {**VideoSerializer(ingested.video).data, "duplicate": not ingested.created}
+        return Response(data, status=status.HTTP_201_CREATED if ingested.created else status.HTTP_200_OK)

@@ -1,0 +1,25 @@
+"""Reads about videos."""
+
+from django.db.models import QuerySet
+
+from annotation.projects.errors import Invalid
+from annotation.projects.models import Project
+from annotation.projects.selectors import state_counts
+from pipeline.videos.models import Video, VideoStatus
+
+
+def chosen_videos(*, project: Project, video_ids: list[int] | None) -> QuerySet[Video]:
+    """The project's videos, or the chosen ones of them; Invalid names ids that are not the project's."""
+    videos = Video.objects.filter(project=project).order_by("id")
+    if video_ids:
+        videos = videos.filter(pk__in=video_ids)
+        missing = set(video_ids) - set(videos.values_list("pk", flat=True))
+        if missing:
+            raise Invalid({"video": f"no such video in {project.name}: {', '.join(map(str, sorted(missing)))}"})
+    return videos
+
+
+def summary_sections(*, project: Project) -> list[dict]:
+    """The project's videos per processing status (plugged into the project's summary)."""
+    videos = Video.objects.filter(project=project)
+    return [{"key": "videos", "title": "Videos", "states": state_counts(videos, "status", VideoStatus.choices)}]

@@ -1,0 +1,35 @@
+"""Pages of videos: a project's videos (with the upload for managers) and one video. Thin."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+
+from annotation.projects import selectors
+from annotation.projects.permissions import Capability
+from annotation.projects.views import project_for_page
+from pipeline.videos.models import Video
+from pipeline.videos.serializers import VideoSerializer
+
+
+@login_required
+def project_videos(request, pk: int):
+    project, role = project_for_page(request, pk)
+    videos = Video.objects.filter(project=project).order_by("-created_at", "-id")
+    return render(
+        request,
+        "videos/project_videos.html",
+        {
+            "project": project,
+            "videos": videos,
+            "can_upload": selectors.can(user=request.user, project=project, capability=Capability.MANAGE),
+            "upload_url": reverse("video-list"),
+        },
+    )
+
+
+@login_required
+def video_detail(request, pk: int):
+    video = get_object_or_404(Video.objects.select_related("project"), pk=pk)
+    project_for_page(request, video.project_id)
+    data = VideoSerializer(video).data
+    return render(request, "videos/video_detail.html", {"video": video, "project": video.project, "data": data})
