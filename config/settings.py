@@ -7,9 +7,11 @@ var/ are started (or reused) for this process: see config/embedded.py.
 import json
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 
 from config.embedded import services_for_process
 
@@ -73,6 +75,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_vite",
+    "axes",
     # Migration history from before the split into one app per domain (see each one's apps.py).
     "annotation",
     "pipeline",
@@ -90,6 +93,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "annotation.projects.middleware.RequestSizeLimit",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -97,6 +101,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it answers a locked-out login attempt.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -122,6 +129,57 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# --- Security ---------------------------------------------------------------------------------------------------
+# Login throttling (django-axes): after CLUEBENCH_LOGIN_FAILURES wrong passwords for one username from one address,
+# that pair is locked out for CLUEBENCH_LOGIN_COOLOFF_MINUTES (the API's token endpoint included).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = int(os.environ.get("CLUEBENCH_LOGIN_FAILURES", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=float(os.environ.get("CLUEBENCH_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
+# Behind a proxy, the client's address is the first of X-Forwarded-For (set CLUEBENCH_BEHIND_PROXY=true).
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if env_bool("CLUEBENCH_BEHIND_PROXY", False) else ["REMOTE_ADDR"]
+)
+# API tokens expire this many hours after they were issued; a new one comes from /api/v1/auth/token/.
+CLUEBENCH_TOKEN_HOURS = float(os.environ.get("CLUEBENCH_TOKEN_HOURS", "168"))
+
+# Served over HTTPS (CLUEBENCH_HTTPS=true): cookies only over HTTPS, HTTP redirected, HSTS. Behind a proxy that
+# ends TLS, it must set X-Forwarded-Proto (CLUEBENCH_BEHIND_PROXY=true trusts it).
+HTTPS = env_bool("CLUEBENCH_HTTPS", False)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+SESSION_COOKIE_HTTPONLY = True
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = int(os.environ.get("CLUEBENCH_HSTS_SECONDS", str(365 * 24 * 3600))) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS and env_bool("CLUEBENCH_HSTS_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = HTTPS and env_bool("CLUEBENCH_HSTS_PRELOAD", True)
+if env_bool("CLUEBENCH_BEHIND_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Content security policy (django-csp): scripts only from this site; styles may be inline (the waveform's shadow
+# DOM and React's style attributes); media, frames and peaks from this site (blob: for the players).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:"],
+        "media-src": [SELF, "blob:"],
+        "connect-src": [SELF],
+        "font-src": [SELF, "data:"],
+        "worker-src": [SELF, "blob:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -150,7 +208,8 @@ FILE_UPLOAD_TEMP_DIR.mkdir(parents=True, exist_ok=True)
 CLUEBENCH_X_ACCEL_REDIRECT_PREFIX = os.environ.get("CLUEBENCH_X_ACCEL_REDIRECT_PREFIX", "")
 # Open frame decoders kept per web process (each holds a file and a frame index).
 CLUEBENCH_OPEN_DECODERS = int(os.environ.get("CLUEBENCH_OPEN_DECODERS", "8"))
-DATA_UPLOAD_MAX_MEMORY_SIZE = 16 * 1024 * 1024
+# Bytes of a request body other than a file upload (a whole document save, say); larger ones get 413.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("CLUEBENCH_MAX_REQUEST_BYTES", str(4 * 1024 * 1024)))
 
 DJANGO_VITE = {
     "default": {
@@ -163,7 +222,7 @@ DJANGO_VITE = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: an anonymous API request then gets 401 with a WWW-Authenticate header, not 403.
-        "rest_framework.authentication.TokenAuthentication",
+        "annotation.projects.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -203,10 +262,27 @@ CELERY_TASK_DEFAULT_QUEUE = "media"
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 # With acks_late on Redis an unacknowledged task is redelivered after this long:
-# longer than the longest task (a transcode of an hour of video), so no task runs twice while alive.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(os.environ.get("CLUEBENCH_VISIBILITY_TIMEOUT", 6 * 3600))}
+# longer than the longest task (a transcode of an hour of video), so no task runs twice while alive. Recovery from a
+# dead worker does not wait for it: job leases and the sweeper below queue its job again. A broker that cannot be
+# reached fails a send in seconds (the job waits for the sweeper) instead of hanging a request.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(os.environ.get("CLUEBENCH_VISIBILITY_TIMEOUT", 6 * 3600)),
+    "socket_connect_timeout": 5,
+}
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TASK_ALWAYS_EAGER = False
+# A running job's worker renews its lease every third of this; a job whose lease lapsed has lost its worker.
+CLUEBENCH_JOB_LEASE_SECONDS = float(os.environ.get("CLUEBENCH_JOB_LEASE_SECONDS", "60"))
+# How often the sweeper (pipeline/jobs/tasks.py, sent by `celery beat`, run by the llm queue's I/O worker) queues
+# again the jobs whose lease lapsed and sends the queued jobs whose message never reached the broker.
+CLUEBENCH_SWEEP_SECONDS = float(os.environ.get("CLUEBENCH_SWEEP_SECONDS", "20"))
+CELERY_BEAT_SCHEDULE = {
+    "sweep-jobs": {
+        "task": "jobs.sweep",
+        "schedule": CLUEBENCH_SWEEP_SECONDS,
+        "options": {"queue": "llm", "expires": CLUEBENCH_SWEEP_SECONDS},
+    },
+}
 
 LOGGING = {
     "version": 1,
@@ -269,6 +345,13 @@ CLUEBENCH_DETECT_TIME_LIMIT = int(os.environ.get("CLUEBENCH_DETECT_TIME_LIMIT", 
 
 # Minutes after which a question or review item someone took but left returns to the others.
 CLUEBENCH_CLAIM_MINUTES = int(os.environ.get("CLUEBENCH_CLAIM_MINUTES", "30"))
+
+# --- Limits: what one request, document or upload may hold ---------------------------------------------------------
+CLUEBENCH_MAX_CLUES_PER_QUESTION = int(os.environ.get("CLUEBENCH_MAX_CLUES_PER_QUESTION", "1000"))
+# Characters of a question's or a candidate's text.
+CLUEBENCH_MAX_TEXT_LENGTH = int(os.environ.get("CLUEBENCH_MAX_TEXT_LENGTH", "2000"))
+# Bytes of one video upload (a clear 413 above it); the default is 8 GiB.
+CLUEBENCH_MAX_UPLOAD_BYTES = int(os.environ.get("CLUEBENCH_MAX_UPLOAD_BYTES", str(8 * 1024**3)))
 
 # The demo accounts' generated passwords (mode 0600), so `make run` can print them again.
 DEMO_LOGINS_FILE = VAR_DIR / "demo-logins.json"

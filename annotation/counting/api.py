@@ -4,7 +4,6 @@ Every change carries the ``version`` it read; errors are the project's vocabular
 mapped to HTTP by its one exception handler.
 """
 
-from django.db import IntegrityError
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins
 from rest_framework.decorators import action
@@ -20,10 +19,11 @@ from annotation.counting.serializers import (
     QuestionPatchSerializer,
     QuestionSerializer,
     SubmitResultSerializer,
+    TakeOverSerializer,
 )
 from annotation.projects.api import ProjectScopedViewSet
 from annotation.projects.documents import VersionedBody, VersionedDocumentViewSet
-from annotation.projects.errors import Invalid, NotEditable, Stale
+from annotation.projects.errors import NotEditable, Stale
 from annotation.projects.permissions import Capability
 
 
@@ -134,8 +134,6 @@ class QuestionViewSet(
             )
         except Stale as stale:
             raise stale.with_document(self.get_serializer(stale.current).data) from None
-        except IntegrityError:
-            raise Invalid({"drafted_answer": "an answered question keeps its count and reference interval"}) from None
         return Response(self.get_serializer(updated).data)
 
 
@@ -146,7 +144,8 @@ class QuestionDocViewSet(VersionedDocumentViewSet):
     queryset = Question.objects.select_related("video").prefetch_related("clues")
     serializer_class = QuestionDocumentSerializer
     project_field = "video__project"
-    capabilities = {"retrieve": Capability.VIEW, "update": Capability.ANNOTATE, "submit": Capability.ANNOTATE}
+    capabilities = {"retrieve": Capability.VIEW, "update": Capability.ANNOTATE, "submit": Capability.ANNOTATE,
+                    "take_over": Capability.REVIEW}
 
     def get_queryset(self):
         return workspace.visible(super().get_queryset(), user=self.request.user)
@@ -172,3 +171,10 @@ class QuestionDocViewSet(VersionedDocumentViewSet):
         return Response({"question": self.document(self.reloaded(done)), "outcome": outcome, "message": message})
 
 
+
+    @extend_schema(request=None, responses={200: QuestionDocumentSerializer})
+    @action(detail=True, methods=["post"], url_path="take-over", serializer_class=TakeOverSerializer)
+    def take_over(self, request, pk=None):
+        """Reviewers and managers: take over a question someone else is working on (the log says whose it was)."""
+        question = workspace.take_over(question=self.get_object(), user=request.user)
+        return Response(self.document(self.reloaded(question)))

@@ -5,6 +5,9 @@ from annotation.projects.documents import VersionedBody, VersionField
 
 
 class CandidateQuestionSerializer(serializers.ModelSerializer):
+    """A candidate's fields; the rules (text, interval inside the video) are the service's
+    (``services.check_candidate``), the one path every write takes."""
+
     question = serializers.SerializerMethodField()
 
     class Meta:
@@ -23,22 +26,6 @@ class CandidateQuestionSerializer(serializers.ModelSerializer):
         questions = list(candidate.questions.all())
         return questions[0].pk if questions else None
 
-    def validate(self, attrs):
-        start = attrs.get("query_start", getattr(self.instance, "query_start", None))
-        end = attrs.get("query_end", getattr(self.instance, "query_end", None))
-        if (start is None) != (end is None):
-            raise serializers.ValidationError({"query_end": "give both ends of the query interval, or neither"})
-        if start is not None and not 0 <= start < end:
-            raise serializers.ValidationError({"query_end": "the query interval must satisfy 0 <= start < end"})
-        video = attrs.get("video", getattr(self.instance, "video", None))
-        if start is not None and video is not None and video.duration and end > video.duration + 1e-6:
-            raise serializers.ValidationError(
-                {"query_end": f"the query interval ends after the video ({video.duration:.3f} s)"}
-            )
-        if "text" in attrs and not attrs["text"].strip():
-            raise serializers.ValidationError({"text": "the question may not be empty"})
-        return attrs
-
 
 class CandidateDecisionSerializer(serializers.Serializer):
     version = VersionField()
@@ -46,6 +33,8 @@ class CandidateDecisionSerializer(serializers.Serializer):
 
 
 class QuestionSerializer(serializers.ModelSerializer):
+    """A question's fields; the rules are the workspace's (``workspace.validate_doc``), whatever the endpoint."""
+
     class Meta:
         model = Question
         fields = [
@@ -53,20 +42,6 @@ class QuestionSerializer(serializers.ModelSerializer):
             "final_start", "final_end", "state", "version", "annotator", "created_at", "updated_at",
         ]
         read_only_fields = ["candidate", "final_start", "final_end", "state", "annotator", "created_at", "updated_at"]
-
-    def validate(self, attrs):
-        start = attrs.get("ref_start", getattr(self.instance, "ref_start", None))
-        end = attrs.get("ref_end", getattr(self.instance, "ref_end", None))
-        if (start is None) != (end is None):
-            raise serializers.ValidationError({"ref_end": "give both ends of the reference interval, or neither"})
-        if start is not None and not 0 <= start < end:
-            raise serializers.ValidationError({"ref_end": "the reference interval must satisfy 0 <= start < end"})
-        video = attrs.get("video", getattr(self.instance, "video", None))
-        if start is not None and video is not None and video.duration and end > video.duration + 1e-6:
-            raise serializers.ValidationError(
-                {"ref_end": f"the reference interval ends after the video ({video.duration:.3f} s)"}
-            )
-        return attrs
 
 
 class QuestionPatchSerializer(VersionedBody):
@@ -110,3 +85,7 @@ class SubmitResultSerializer(serializers.Serializer):
     question = serializers.DictField(help_text="The question document after the submit.")
     outcome = serializers.ChoiceField(choices=["pooled", "arbitration", "agreement"])
     message = serializers.CharField()
+
+
+class TakeOverSerializer(serializers.Serializer):
+    """Taking a question over carries nothing: the claim becomes the requesting user's."""

@@ -2,11 +2,11 @@
 questions made through the API, and starting stage 1's LLM. Views and serializers call these."""
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
-from annotation.counting.models import CandidateQuestion, Question
-from annotation.counting.workspace import EDITABLE_STATES, doc_of
+from annotation.counting.models import CandidateQuestion, Question, QuestionState
+from annotation.counting import workspace
+from annotation.counting.workspace import doc_of
 from annotation.projects import audit
 from annotation.projects.errors import Invalid, NotEditable, Stale
 from annotation.projects.models import Decision, Project, Source
@@ -18,25 +18,51 @@ from pipeline.videos.selectors import chosen_videos
 PROPOSE_QUESTIONS = "llm.propose_questions"
 
 
-def create_question(*, annotator, **fields) -> Question:
-    return Question.objects.create(annotator=annotator, **fields)
-
-
-def update_question(*, question: Question, expected_version: int, changes: dict, user=None) -> Question:
-    """Apply `changes` only if the row is still at `expected_version` and still being worked on (draft or
-    answered); bump the version; record the change."""
+def create_question(*, annotator, video: Video, **fields) -> Question:
+    """A question made through the API, checked by the workspace's rules like every other write."""
+    doc = {"text": fields.get("text"), "category": fields.get("category"), "modality": fields.get("modality"),
+           "drafted_answer": fields.get("drafted_answer"), "ref_start": fields.get("ref_start"),
+           "ref_end": fields.get("ref_end"), "clusters": [], "clues": []}
+    checked, _ = workspace.validate_doc(doc, video=video)
     with transaction.atomic():
-        current = Question.objects.select_for_update().get(pk=question.pk)
-        if current.version != expected_version:
-            raise Stale(current, what="question")
-        if current.state not in EDITABLE_STATES:
-            raise NotEditable(f"the question is {current.get_state_display().lower()}; it can no longer be edited")
-        before = doc_of(current)
-        Question.objects.filter(pk=question.pk).update(version=F("version") + 1, updated_at=timezone.now(), **changes)
-        current = Question.objects.select_related("video").get(pk=question.pk)
-        audit.record(project=current.video.project_id, actor=user, action="question.edit", target_type="question",
-                     target_id=current.pk, before=before, after=doc_of(current))
-    return current
+        # A draft until its first save in the workspace, which moves it on when the count and interval are there.
+        question = Question.objects.create(annotator=annotator, video=video, state=QuestionState.DRAFT, **checked)
+        audit.record(project=video.project_id, actor=annotator, action="question.create", target_type="question",
+                     target_id=question.pk, before=None, after=doc_of(question))
+    return question
+
+
+#: The fields of a question that its PATCH may change; the rest is the workspace document's (clues, clusters).
+PATCHABLE = ("text", "category", "modality", "drafted_answer", "ref_start", "ref_end")
+
+
+def update_question(*, question: Question, expected_version: int, changes: dict, user) -> Question:
+    """Change some fields of a question: the document with those fields changed goes through the workspace's one
+    write path (``workspace.save_doc``), with its validation (a category change against the clues, the count's
+    bounds, the interval inside the video), its version check and its claim rule."""
+    unknown = sorted(set(changes) - set(PATCHABLE))
+    if unknown:
+        raise Invalid({name: "this field is not changed through a PATCH" for name in unknown})
+    doc = {**doc_of(question), **changes}
+    return workspace.save_doc(question=question, expected_version=expected_version, doc=doc, user=user,
+                              action="question.edit")
+
+
+def check_candidate(*, video: Video, text: str, query_start, query_end) -> None:
+    """Invalid unless a candidate's text and query interval make sense for its video."""
+    errors = {}
+    if not isinstance(text, str) or not text.strip():
+        errors["text"] = "the question may not be empty"
+    elif len(text) > workspace.MAX_TEXT:
+        errors["text"] = f"the question is {len(text)} characters long; at most {workspace.MAX_TEXT}"
+    if (query_start is None) != (query_end is None):
+        errors["query_end"] = "give both ends of the query interval, or neither"
+    elif query_start is not None and not 0 <= query_start < query_end:
+        errors["query_end"] = "the query interval must satisfy 0 <= start < end"
+    elif query_start is not None and video.duration and query_end > video.duration + 1e-6:
+        errors["query_end"] = f"the query interval ends after the video ({video.duration:.3f} s)"
+    if errors:
+        raise Invalid(errors)
 
 
 # --- stage 1: candidate questions -----------------------------------------------------------------------------------
@@ -74,6 +100,8 @@ def edit_candidate(*, candidate: CandidateQuestion, expected_version: int, chang
         before = _candidate_state(current)
         for field, value in changes.items():
             setattr(current, field, value)
+        check_candidate(video=current.video, text=current.text, query_start=current.query_start,
+                        query_end=current.query_end)
         current.version += 1
         current.save()
         _log_candidate("candidate.edit", before, current, user)
@@ -118,6 +146,8 @@ def reject_candidate(*, candidate: CandidateQuestion, user, expected_version: in
 
 def add_question_by_hand(*, video: Video, user, **fields) -> CandidateQuestion:
     """A person's own question: recorded as an accepted human candidate, and a Question in stage 2."""
+    check_candidate(video=video, text=fields.get("text", ""), query_start=fields.get("query_start"),
+                    query_end=fields.get("query_end"))
     with transaction.atomic():
         candidate = CandidateQuestion.objects.create(
             video=video, source=Source.HUMAN, state=Decision.ACCEPTED, created_by=user, decided_by=user,

@@ -88,6 +88,7 @@ def workspace_page(request, pk: int):
             "save": reverse("questiondoc-detail", args=[question.pk]),
             "submit": reverse("questiondoc-submit", args=[question.pk]),
             "next": reverse("workspace-next", args=[project.pk]),
+            "take_over": reverse("questiondoc-take-over", args=[question.pk]),
             "comments": reverse("comment-list"),
             "comment_resolve": reverse("comment-resolve", args=[0]).replace("/0/", "/{id}/"),
         },

@@ -12,14 +12,19 @@ from django.utils import timezone
 
 from annotation.counting import hooks
 from annotation.counting.models import Category, Clue, Modality, Question, QuestionState
-from annotation.projects import audit
+from annotation.projects import audit, selectors
 from annotation.projects.errors import Invalid, NotEditable, Stale
 from annotation.projects.models import Project
+from annotation.projects.permissions import Capability
 
 CLAIM_TTL = timedelta(minutes=settings.CLUEBENCH_CLAIM_MINUTES)
 EDITABLE_STATES = (QuestionState.DRAFT, QuestionState.ANSWERED)
 # What a second pass keeps from its first pass: the question as asked.
 ASKED_FIELDS = ("text", "category", "modality", "ref_start", "ref_end")
+MAX_CLUES = settings.CLUEBENCH_MAX_CLUES_PER_QUESTION
+MAX_TEXT = settings.CLUEBENCH_MAX_TEXT_LENGTH
+MAX_CLUSTERS = 200
+MAX_CLUSTER_NAME = 100
 
 
 def _number(value) -> bool:
@@ -32,6 +37,8 @@ def validate_doc(doc: dict, *, video) -> tuple[dict, list[dict]]:
     text = doc.get("text")
     if not isinstance(text, str) or not text.strip():
         errors["text"] = "the question may not be empty"
+    elif len(text) > MAX_TEXT:
+        errors["text"] = f"the question is {len(text)} characters long; at most {MAX_TEXT}"
     category = doc.get("category")
     if category not in Category.values:
         errors["category"] = f"category must be one of {', '.join(Category.values)}"
@@ -55,15 +62,23 @@ def validate_doc(doc: dict, *, video) -> tuple[dict, list[dict]]:
     if not isinstance(clusters, list) or not all(isinstance(c, dict) and isinstance(c.get("name"), str) for c in clusters):
         errors["clusters"] = "clusters must be a list of {name, color}"
         clusters = []
+    elif len(clusters) > MAX_CLUSTERS:
+        errors["clusters"] = f"at most {MAX_CLUSTERS} clusters"
+        clusters = []
     else:
         names = [c["name"].strip() for c in clusters]
         if any(not n for n in names):
             errors["clusters"] = "every cluster needs a name"
+        elif any(len(n) > MAX_CLUSTER_NAME for n in names):
+            errors["clusters"] = f"cluster names are at most {MAX_CLUSTER_NAME} characters"
         elif len(set(names)) != len(names):
             errors["clusters"] = "cluster names must differ"
     clues = doc.get("clues")
     if not isinstance(clues, list):
         errors["clues"] = "clues must be a list"
+        clues = []
+    elif len(clues) > MAX_CLUES:
+        errors["clues"] = f"{len(clues)} clues; a question holds at most {MAX_CLUES}"
         clues = []
     checked = []
     for i, clue in enumerate(clues):
@@ -126,7 +141,7 @@ def save_doc(*, question: Question, expected_version: int, doc: dict, user, acti
         if current.version != expected_version:
             raise Stale(current, what="question")
         if not editable_by(current, user):
-            raise NotEditable(f"the question is {current.get_state_display().lower()}; it can no longer be edited")
+            raise NotEditable(why_not_editable(current, user))
         if current.state == QuestionState.SECOND_PASS:
             asked = {name: getattr(current, name) for name in ASKED_FIELDS}
             asked["text"] = asked["text"].strip()
@@ -209,6 +224,11 @@ def submit(*, question: Question, expected_version: int, user) -> tuple[Question
             return hooks.submit_second_pass(question=current, user=user)
         if current.state not in EDITABLE_STATES:
             raise NotEditable(f"the question is {current.get_state_display().lower()} already")
+        if not editable_by(current, user):
+            raise NotEditable(why_not_editable(current, user))
+        # What is stored passed the checks when it was saved; submitting checks it whole again, so that a row
+        # changed by any other path never reaches the pool as it is.
+        validate_doc(doc_of(current), video=current.video)
         if current.drafted_answer is None or current.ref_start is None:
             raise Invalid({"drafted_answer": "draft the count and mark the reference interval before submitting"})
         before = doc_of(current)
@@ -250,13 +270,50 @@ def next_question(*, project: Project, user) -> Question | None:
     return None
 
 
+def claim_holder(question: Question, user):
+    """Someone else's live claim on a question being worked on: who was handed it (``next_question``), or saved it
+    last, less than CLAIM_TTL ago. None when the user may work on it."""
+    if question.claimed_by_id is None or question.claimed_by_id == user.pk or question.claimed_at is None:
+        return None
+    if question.claimed_at < timezone.now() - CLAIM_TTL:
+        return None
+    return question.claimed_by
+
+
 def editable_by(question: Question, user) -> bool:
-    """Whether `user` may change the question's document now: while it is being worked on; in arbitration or in
-    the pool, when the user holds its arbitration or audit item (to fix the count or the clues before
-    deciding); a second pass, by its annotator while they hold its double-annotation item."""
+    """Whether `user` may change the question's document now: while it is being worked on, unless someone else
+    holds it (a reviewer or manager takes it over explicitly: ``take_over``); in arbitration or in the pool, when
+    the user holds its arbitration or audit item (to fix the count or the clues before deciding); a second pass,
+    by its annotator while they hold its double-annotation item."""
     if question.state in EDITABLE_STATES:
-        return True
+        return claim_holder(question, user) is None
     return hooks.held_by(question=question, user=user)
+
+
+def why_not_editable(question: Question, user) -> str:
+    holder = claim_holder(question, user) if question.state in EDITABLE_STATES else None
+    if holder is not None:
+        return (f"{holder.get_username()} is working on this question (since {question.claimed_at:%H:%M} UTC); "
+                "a reviewer or a manager can take it over")
+    return f"the question is {question.get_state_display().lower()}; it can no longer be edited"
+
+
+def take_over(*, question: Question, user) -> Question:
+    """A reviewer or manager takes a question someone else holds: the claim is theirs now, and the log says whose
+    it was. The other person's next save is refused and tells them why."""
+    with transaction.atomic():
+        current = Question.objects.select_for_update(of=("self",)).select_related("video", "claimed_by").get(pk=question.pk)
+        if current.state not in EDITABLE_STATES:
+            raise NotEditable(f"the question is {current.get_state_display().lower()}; there is no claim to take")
+        holder = current.claimed_by
+        before = {"claimed_by": holder.get_username() if holder else None,
+                  "claimed_at": current.claimed_at.isoformat() if current.claimed_at else None}
+        current.claimed_by, current.claimed_at = user, timezone.now()
+        current.save(update_fields=["claimed_by", "claimed_at"])
+        audit.record(project=current.video.project_id, actor=user, action="question.take_over",
+                     target_type="question", target_id=current.pk, before=before,
+                     after={"claimed_by": user.get_username(), "claimed_at": current.claimed_at.isoformat()})
+    return current
 
 
 class Hidden(LookupError):
@@ -277,7 +334,12 @@ def doc_for(question: Question, user) -> dict:
     annotation.review.double) for a user who must not see it."""
     if not may_see(question, user=user):
         raise Hidden(question.pk)
-    return {**doc_of(question), "editable": editable_by(question, user)}
+    holder = claim_holder(question, user) if question.state in EDITABLE_STATES else None
+    held = {"username": holder.get_username(), "since": question.claimed_at.isoformat()} if holder else None
+    can_take_over = held is not None and selectors.can(user=user, project=question.video.project,
+                                                        capability=Capability.REVIEW)
+    return {**doc_of(question), "editable": editable_by(question, user), "held_by": held,
+            "can_take_over": can_take_over}
 
 
 def doc_of(question: Question) -> dict:

@@ -6,11 +6,14 @@ project; a member whose role is too low for the action gets 403.
 
 from django.db import IntegrityError, transaction
 from rest_framework import mixins, permissions, viewsets
+from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from annotation.projects import selectors
+from annotation.projects.authentication import expired, token_lifetime
 from annotation.projects.models import Membership, Project
 from annotation.projects.permissions import Capability
 from annotation.projects.serializers import MembershipSerializer, ProjectSerializer
@@ -100,13 +103,29 @@ class MembershipViewSet(
             with transaction.atomic():
                 serializer.save()
         except IntegrityError:
-            raise ValidationError({"user": "this user is already a member of the project"})
+            raise ValidationError({"username": "this user is already a member of the project"})
 
     def perform_update(self, serializer):
-        if serializer.validated_data.get("project", serializer.instance.project) != serializer.instance.project:
-            raise ValidationError({"project": "a membership cannot move to another project"})
         try:
             with transaction.atomic():
                 serializer.save()
         except IntegrityError:
-            raise ValidationError({"user": "this user is already a member of the project"})
+            raise ValidationError({"username": "this user is already a member of the project"})
+
+
+class ObtainExpiringToken(ObtainAuthToken):
+    """POST username and password: the user's token (a new one when the last has expired), and when it expires."""
+
+    def get_serializer_context(self):
+        # django-axes marks a locked-out attempt on Django's request, where its middleware answers it with 429.
+        return {**super().get_serializer_context(), "request": self.request._request}
+
+    def post(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = serializer.validated_data["user"]
+        token, _ = Token.objects.get_or_create(user=user)
+        if expired(token):
+            token.delete()
+            token = Token.objects.create(user=user)
+        return Response({"token": token.key, "expires": (token.created + token_lifetime()).isoformat()})

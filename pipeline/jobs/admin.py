@@ -1,7 +1,10 @@
 from django.contrib import admin
 
-from annotation.projects.admin import ProjectScopedAdmin
+from annotation.projects.admin import PROJECT_PATHS, ProjectScopedAdmin
 from pipeline.jobs.models import Job, LLMCall
+
+PROJECT_PATHS[Job] = "project__in"
+PROJECT_PATHS[LLMCall] = "project__in"
 
 
 @admin.register(Job)

@@ -32,17 +32,20 @@ lasts ``(stop - first) / fps``: between 0 and 2 frames longer than
 How it is cut
 -------------
 Re-encoded, never stream-copied (DESIGN.md, Media: a copy that starts between
-keyframes hides frames behind an MP4 edit list, which decord ignores).  One
-ffmpeg run: a fast input seek (``-ss`` before ``-i``, without accurate-seek
-trimming) to at least :data:`SEEK_MARGIN` seconds before the first frame, with
-``-copyts`` so that the decoded frames keep the source's own timestamps; then
-``trim`` on those timestamps with boundaries half a frame before ``first`` and
-before ``stop`` (so float rounding can never pick a neighbouring frame) and
-``atrim`` on the exact seconds ``first / fps`` .. ``stop / fps``; both streams
-are then shifted to start at 0.  Output like the proxies: H.264 (libx264,
-``veryfast``, CRF :data:`CRF`, high profile, yuv420p), a keyframe every second,
-AAC 128k, ``+faststart``, no metadata.  Written to a temporary file and renamed
-into place on success (:func:`pipeline.media.files.atomic_path`).
+keyframes hides frames behind an MP4 edit list, which decord ignores), and in
+this process with PyAV, whose FFmpeg libraries are pinned by its wheel: which
+frames a clip holds must not depend on the ``ffmpeg`` program installed (the
+``trim`` filter of the build in the ``imageio-ffmpeg`` wheel dropped a clip's
+last frame where Debian's ffmpeg 5.1 kept it).  The decoder seeks to the
+keyframe at least :data:`SEEK_MARGIN` seconds before the first frame and
+decodes forward; each decoded frame's index is its presentation time on the
+frame grid, ``round((pts - start) * fps)``, and exactly the frames ``first`` ..
+``stop - 1`` are encoded, numbered from 0.  The audio is cut by sample:
+exactly the samples of ``[first / fps, stop / fps)``.  Output like the proxies:
+H.264 (libx264, ``veryfast``, CRF :data:`CRF`, high profile, yuv420p), a
+keyframe every second and no scene-cut keyframes, AAC 128k, ``+faststart``.
+Written to a temporary file and renamed into place on success
+(:func:`pipeline.media.files.atomic_path`).
 
 Plain Python: nothing in ``pipeline.media`` imports Django.
 """
@@ -51,12 +54,15 @@ from __future__ import annotations
 
 import math
 import os
+import time
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import PurePath
 from typing import Optional, Union
 
-from .ffmpeg import run_ffmpeg
+import av
+import numpy as np
+
 from .files import atomic_path
 
 __all__ = [
@@ -65,7 +71,7 @@ __all__ = [
     "ClipFrames",
     "clip_frames",
     "clip_name",
-    "clip_ffmpeg_args",
+    "ClipTimeout",
     "cut_clip",
 ]
 
@@ -159,12 +165,6 @@ def clip_name(video_file_name: str, start: float, end: float) -> str:
     return "%s_%.2f_%.2f.mp4" % (stem, start, end)
 
 
-def _num(x: float) -> str:
-    """Plain decimal for ffmpeg options (microsecond precision, no exponent)."""
-    s = f"{x:.9f}".rstrip("0").rstrip(".")
-    return "0" if s in ("-0", "") else s
-
-
 @dataclass(frozen=True)
 class _Source:
     frame_count: Optional[int]
@@ -173,8 +173,6 @@ class _Source:
 
 
 def _inspect(src: PathLike) -> _Source:
-    import av  # local: only the cutting needs it
-
     with av.open(os.fspath(src)) as container:
         if not container.streams.video:
             raise ValueError(f"{os.fspath(src)} has no video stream")
@@ -186,65 +184,8 @@ def _inspect(src: PathLike) -> _Source:
         return _Source(frame_count=frames, video_start=start, has_audio=bool(container.streams.audio))
 
 
-def clip_ffmpeg_args(
-    src: PathLike,
-    out: PathLike,
-    frames: ClipFrames,
-    fps: float,
-    *,
-    has_audio: bool = True,
-    video_start: float = 0.0,
-) -> list[str]:
-    """The ffmpeg arguments (after :data:`~pipeline.media.ffmpeg.BASE_ARGS`) that cut ``frames``.
-
-    ``video_start`` is the presentation time of the source's frame 0 (0 for
-    the proxies).
-    """
-    rate = _rate(fps)
-    period = 1 / rate
-    t0 = video_start + float(frames.first * period)  # first frame, exact
-    t1 = video_start + float(frames.stop * period)  # after the last frame
-    v_lo = video_start + float((frames.first - Fraction(1, 2)) * period)  # half a frame before
-    v_hi = video_start + float((frames.stop - Fraction(1, 2)) * period)
-    seek = t0 - SEEK_MARGIN
-    gop = max(1, math.ceil(float(rate) - 1e-9))
-
-    args: list[str] = []
-    if seek > 0:
-        args += ["-noaccurate_seek", "-ss", _num(seek)]
-    args += ["-copyts", "-i", os.fspath(src), "-map", "0:V:0"]
-    if has_audio:
-        args += ["-map", "0:a:0"]
-    vtrim = f"trim=start={_num(v_lo)}:end={_num(v_hi)}" if frames.first > 0 else f"trim=end={_num(v_hi)}"
-    args += [
-        "-vf", f"{vtrim},setpts=PTS-STARTPTS,format=yuv420p",
-        "-fps_mode", "passthrough",
-        "-c:v", "libx264",
-        "-preset", "veryfast",
-        "-crf", str(CRF),
-        "-profile:v", "high",
-        "-pix_fmt", "yuv420p",
-        "-g", str(gop),
-        "-sc_threshold", "0",
-        "-force_key_frames", "expr:gte(t,n_forced*1)",
-    ]
-    if has_audio:
-        args += [
-            "-af", f"atrim=start={_num(t0)}:end={_num(t1)},asetpts=PTS-STARTPTS",
-            "-c:a", "aac",
-            "-b:a", "128k",
-        ]
-    else:
-        args += ["-an"]
-    args += [
-        "-sn", "-dn",
-        "-map_metadata", "-1",
-        "-map_chapters", "-1",
-        "-movflags", "+faststart",
-        "-f", "mp4",
-        "-y", os.fspath(out),
-    ]
-    return args
+class ClipTimeout(TimeoutError):
+    """Cutting the clip took longer than its time limit."""
 
 
 def cut_clip(
@@ -261,17 +202,150 @@ def cut_clip(
     The clip holds the source frames :func:`clip_frames` gives (first frame =
     source frame ``int(start * fps)``) re-encoded, and the matching audio
     (none if the source has none).  ``dst`` is written atomically.  Raises
-    ``ValueError`` for an interval outside the video and
-    :class:`~pipeline.media.ffmpeg.FFmpegError` if ffmpeg fails (``dst`` is
-    then left as it was).
+    ``ValueError`` for an interval outside the video or a source that ends
+    before the clip's frames, and :class:`ClipTimeout` past ``timeout`` seconds
+    (``dst`` is then left as it was).
     """
     source = _inspect(src_720p)
     frames = clip_frames(start, end, fps, frame_count=source.frame_count)
+    deadline = None if timeout is None else time.monotonic() + timeout
     with atomic_path(dst, suffix=".mp4") as tmp:
-        run_ffmpeg(
-            clip_ffmpeg_args(
-                src_720p, tmp, frames, fps, has_audio=source.has_audio, video_start=source.video_start
-            ),
-            total_seconds=frames.count / float(_rate(fps)),
-            timeout=timeout,
-        )
+        _ClipWriter(src_720p, tmp, frames, _rate(fps), source, deadline).run()
+
+
+class _ClipWriter:
+    """One clip: the source demuxed once from the seek point, its frames and samples in the clip's range encoded."""
+
+    def __init__(self, src: PathLike, out: PathLike, frames: ClipFrames, rate: Fraction, source: _Source,
+                 deadline: Optional[float]):
+        self.src, self.out, self.frames, self.rate, self.source = src, out, frames, rate, source
+        self.deadline = deadline
+        period = 1 / rate
+        self.t0 = source.video_start + float(frames.first * period)  # the first frame's time
+        self.t1 = source.video_start + float(frames.stop * period)  # just after the last frame
+        self.written = 0
+
+    def _check_time(self) -> None:
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise ClipTimeout(f"cutting the clip of frames {self.frames.first}-{self.frames.stop - 1} timed out")
+
+    def _index(self, frame, stream) -> int:
+        return round((float(frame.pts * stream.time_base) - self.source.video_start) * self.rate)
+
+    def run(self) -> None:
+        gop = max(1, math.ceil(float(self.rate) - 1e-9))
+        with av.open(os.fspath(self.src)) as inp, av.open(
+            os.fspath(self.out), "w", format="mp4", options={"movflags": "+faststart"}
+        ) as out:
+            vin = inp.streams.video[0]
+            vin.thread_type = "AUTO"
+            vout = out.add_stream("libx264", rate=self.rate, options={
+                "crf": str(CRF), "preset": "veryfast", "profile": "high",
+                "x264-params": f"keyint={gop}:min-keyint={gop}:scenecut=0",
+            })
+            vout.width, vout.height = vin.codec_context.width, vin.codec_context.height
+            vout.pix_fmt = "yuv420p"
+            vout.codec_context.time_base = 1 / self.rate
+            audio = _AudioCut(inp, out, self.t0, self.t1) if self.source.has_audio else None
+            seek = self.t0 - SEEK_MARGIN
+            if seek > 0:
+                inp.seek(int(seek / vin.time_base), stream=vin, backward=True)
+            streams = [vin] + ([audio.stream] if audio is not None else [])
+            video_done = False
+            # At the end of the file, demux gives each stream an empty packet whose decode drains the decoder.
+            for packet in inp.demux(*streams):
+                self._check_time()
+                if packet.stream is vin:
+                    if not video_done:
+                        video_done = self._video(packet, vin, vout, out)
+                elif audio is not None:
+                    audio.packet(packet)
+                if video_done and (audio is None or audio.done):
+                    break
+            if self.written != self.frames.count:
+                raise ValueError(f"the source has frames {self.frames.first}-{self.frames.first + self.written - 1} "
+                                 f"of {self.frames.first}-{self.frames.stop - 1}")
+            for packet in vout.encode(None):
+                out.mux(packet)
+            if audio is not None:
+                audio.finish()
+
+    def _take(self, frame, stream, vout, out) -> bool:
+        """Encode `frame` if it is one of the clip's; True once past the clip."""
+        index = self._index(frame, stream)
+        if index < self.frames.first:
+            return False
+        if index >= self.frames.stop:
+            return True
+        picture = frame.reformat(format="yuv420p")
+        picture.pts, picture.time_base = self.written, 1 / self.rate
+        self.written += 1
+        for packet in vout.encode(picture):
+            out.mux(packet)
+        return False
+
+    def _video(self, packet, stream, vout, out) -> bool:
+        for frame in packet.decode():
+            if self._take(frame, stream, vout, out):
+                return True
+        return False
+
+
+class _AudioCut:
+    """The source audio's samples of ``[t0, t1)``, counted from the first decoded frame's time, as AAC."""
+
+    def __init__(self, inp, out, t0: float, t1: float):
+        self.stream = inp.streams.audio[0]
+        self.rate = self.stream.rate
+        layout = self.stream.layout.name
+        self.out = out
+        self.encoder = out.add_stream("aac", rate=self.rate, layout=layout)
+        self.encoder.bit_rate = 128_000
+        self.resampler = av.AudioResampler(format="fltp", layout=layout, rate=self.rate)
+        self.fifo = av.AudioFifo()
+        self.t0, self.t1 = t0, t1
+        self.position: Optional[int] = None  # sample index (source time * rate) of the next decoded sample
+        self.pts = 0
+        self.done = False
+
+    def packet(self, packet) -> None:
+        if self.done:
+            return
+        for frame in packet.decode():
+            if self.position is None:
+                self.position = round(float(frame.pts * frame.time_base) * self.rate)
+            for converted in self.resampler.resample(frame):
+                self._keep(converted)
+
+    def _keep(self, frame) -> None:
+        first, n = self.position, frame.samples
+        self.position += n
+        begin, end = round(self.t0 * self.rate), round(self.t1 * self.rate)
+        lo, hi = max(0, begin - first), min(n, end - first)
+        self.done = first + n >= end
+        if hi <= lo:
+            return
+        samples = frame.to_ndarray()[:, lo:hi]
+        part = av.AudioFrame.from_ndarray(np.ascontiguousarray(samples), format="fltp", layout=frame.layout.name)
+        part.sample_rate = self.rate
+        self.fifo.write(part)
+        self._encode(self.encoder.codec_context.frame_size)
+
+    def _encode(self, size: int) -> None:
+        while self.fifo.samples >= size > 0:
+            self._mux(self.fifo.read(size))
+
+    def _mux(self, frame) -> None:
+        frame.pts, frame.time_base = self.pts, Fraction(1, self.rate)
+        self.pts += frame.samples
+        for packet in self.encoder.encode(frame):
+            self.out.mux(packet)
+
+    def finish(self) -> None:
+        for frame in self.resampler.resample(None):
+            self._keep(frame)
+        rest = self.fifo.read()
+        if rest is not None and rest.samples:
+            self._mux(rest)
+        for packet in self.encoder.encode(None):
+            self.out.mux(packet)

@@ -146,8 +146,9 @@ def test_stale_save_from_a_second_browser_gets_409_and_loses_nothing(browser, li
 
 
 def _conflict(first, second, live_server, question):
+    # Two browsers of the same annotator (a stale tab): the claim is theirs in both, the versions differ.
     open_workspace(first, live_server, question)
-    open_workspace(second, live_server, question, username="demo-reviewer")
+    open_workspace(second, live_server, question)
 
     first.locator("section.ws-draft textarea").fill("How many beeps are heard?")
     wait_saved(first, 2)

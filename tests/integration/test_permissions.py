@@ -130,7 +130,7 @@ CASES = [
     Case("edit project", "patch", detail("project", "project"), "manager", data=lambda w: {"description": "new"}),
     Case(
         "add member", "post", lambda w: reverse("membership-list"), "manager",
-        data=lambda w: {"project": w["project"].pk, "user": w["team"].outsider.pk, "role": Role.ANNOTATOR},
+        data=lambda w: {"project": w["project"].pk, "username": w["team"].outsider.username, "role": Role.ANNOTATOR},
         ok=201,
     ),
     Case("change member role", "patch", detail("membership", "membership"), "manager", data=lambda w: {"role": "reviewer"}),

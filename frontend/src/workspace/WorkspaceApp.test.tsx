@@ -493,6 +493,32 @@ describe('WorkspaceApp', () => {
     expect(localStorage.getItem(localKey(7))).toBe(stored);
   });
 
+  it('a question someone else holds is read only; a reviewer takes it over and edits', async () => {
+    const held = { username: 'ann', since: '2026-12-05T10:00:00Z' };
+    const base = makeData({ editable: false, held_by: held, can_take_over: true });
+    const { fetchImpl } = setup({ editable: false, held_by: held, can_take_over: true }, {
+      urls: { ...base.urls, take_over: '/api/v1/question-docs/7/take-over/' },
+    });
+    expect(screen.getByTestId('held-notice').textContent).toContain('ann is working on this question');
+    expect(saveStatus()).toBe('Read only');
+    expect((screen.getByLabelText('Drafted count') as HTMLInputElement).disabled).toBe(true);
+    fetchImpl.mockResolvedValueOnce(jsonResponse(makeQuestion({ editable: true, held_by: null, can_take_over: false })));
+    fireEvent.click(screen.getByRole('button', { name: 'Take it over' }));
+    await tick(0);
+    expect(fetchImpl).toHaveBeenCalledOnce();
+    const [url, init] = fetchImpl.mock.calls[0];
+    expect(url).toBe('/api/v1/question-docs/7/take-over/');
+    expect(init?.method).toBe('POST');
+    expect(screen.queryByTestId('held-notice')).toBeNull();
+    expect((screen.getByLabelText('Drafted count') as HTMLInputElement).disabled).toBe(false);
+  });
+
+  it('an annotator sees who holds the question but gets no take-over button', () => {
+    setup({ editable: false, held_by: { username: 'ann', since: '2026-12-05T10:00:00Z' }, can_take_over: false });
+    expect(screen.getByTestId('held-notice').textContent).toContain('ann is working on this question');
+    expect(screen.queryByRole('button', { name: 'Take it over' })).toBeNull();
+  });
+
   it('409 with a question no longer editable: read only, with a notice and no re-apply', async () => {
     const { fetchImpl } = setup();
     fireEvent.change(screen.getByLabelText('Drafted count'), { target: { value: '7' } });

@@ -10,6 +10,7 @@ import {
   type TimelineHandle,
 } from '../components';
 import { useLatest } from '../shared/hooks';
+import { takeOver } from './api';
 import { CluePanel } from './CluePanel';
 import { anchorTime } from './comments';
 import { CommentsPanel } from './CommentsPanel';
@@ -60,6 +61,16 @@ export function WorkspaceApp({ data, fetchImpl }: WorkspaceAppProps) {
   useWorkspaceKeys(ws, player, clues, submit);
 
   const title = video.title || `Video ${video.id}`;
+  // Who holds the question, as the server last said (in a 409's newer document, if there is one).
+  const held = snapshot.conflict?.current ?? snapshot.server;
+  const takeOverNow = async () => {
+    if (urls.take_over === undefined) return;
+    viewDispatch({ type: 'submitStarted' });
+    const result = await takeOver(fetchRef.current, urls.take_over, csrf);
+    viewDispatch({ type: 'submitEnded' });
+    if (result.kind === 'ok') sync.adopt(result.doc);
+    else viewDispatch({ type: 'submitRefused', message: result.message });
+  };
   const selectKey = (key: string | null) => viewDispatch({ type: 'select', key });
   const pauseAndSeek = (t: number) => {
     player.pause();
@@ -128,6 +139,9 @@ export function WorkspaceApp({ data, fetchImpl }: WorkspaceAppProps) {
         nextUrl={urls.next}
         locked={sync.locked}
         submitting={view.submitting}
+        heldBy={held.held_by ?? null}
+        canTakeOver={held.can_take_over === true && urls.take_over !== undefined}
+        onTakeOver={() => void takeOverNow()}
         onReapply={ws.reapply}
         onDiscard={ws.discard}
       />

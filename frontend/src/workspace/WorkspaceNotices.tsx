@@ -27,6 +27,10 @@ export interface WorkspaceNoticesProps {
   nextUrl: string;
   locked: boolean;
   submitting: boolean;
+  /** Someone else holds the question: who and since when, and whether this user may take it over. */
+  heldBy: { username: string; since: string } | null;
+  canTakeOver: boolean;
+  onTakeOver(): void;
   onReapply(): void;
   onDiscard(): void;
 }
@@ -41,6 +45,9 @@ export function WorkspaceNotices({
   nextUrl,
   locked,
   submitting,
+  heldBy,
+  canTakeOver,
+  onTakeOver,
   onReapply,
   onDiscard,
 }: WorkspaceNoticesProps) {
@@ -66,7 +73,18 @@ export function WorkspaceNotices({
           <a href={nextUrl}>Next question</a>
         </div>
       )}
-      {locked && (
+      {heldBy !== null && (
+        <p className="ws-error" role="alert" data-testid="held-notice">
+          {heldBy.username} is working on this question (since {new Date(heldBy.since).toLocaleTimeString()}); it is
+          read only here.{' '}
+          {canTakeOver && (
+            <button type="button" onClick={onTakeOver} disabled={submitting}>
+              Take it over
+            </button>
+          )}
+        </p>
+      )}
+      {locked && heldBy === null && (
         <p className="ws-error" role="alert" data-testid="locked-notice">
           This question was submitted or is under review; it can no longer be edited here.
         </p>

@@ -79,6 +79,18 @@ export async function saveDoc(
   return { kind: 'error', message: failure(answer), retry: isRetryableStatus(answer.status) };
 }
 
+/** POST a take-over: the question's claim becomes this user's; the answer is the document as it is now. */
+export async function takeOver(
+  fetchImpl: typeof fetch,
+  url: string,
+  csrfToken: string,
+): Promise<{ kind: 'ok'; doc: QuestionDoc } | { kind: 'error'; message: string }> {
+  const answer = await send(fetchImpl, 'POST', url, csrfToken, {});
+  if (answer === null) return { kind: 'error', message: 'The server could not be reached; try again.' };
+  if (answer.ok && isQuestionDoc(answer.payload)) return { kind: 'ok', doc: answer.payload };
+  return { kind: 'error', message: failure(answer) };
+}
+
 /** POST the submit with the version the annotator saw. */
 export async function submitDoc(
   fetchImpl: typeof fetch,

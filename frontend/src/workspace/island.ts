@@ -60,6 +60,7 @@ export function readWorkspaceData(script: Element | null): WorkspaceData | null 
   const commentUrls = {
     ...(text(urls.comments) !== null ? { comments: urls.comments as string } : {}),
     ...(text(urls.comment_resolve) !== null ? { comment_resolve: urls.comment_resolve as string } : {}),
+    ...(text(urls.take_over) !== null ? { take_over: urls.take_over as string } : {}),
   };
   return {
     question: data.question,

@@ -50,6 +50,10 @@ export interface QuestionDoc {
   version: number;
   /** Whether this user may edit it now (the server decides: e.g. a reviewer fixing an arbitration item). */
   editable?: boolean;
+  /** Someone else is working on it (their claim is live): who, since when (ISO time). */
+  held_by?: { username: string; since: string } | null;
+  /** This user (a reviewer or manager) may take it over. */
+  can_take_over?: boolean;
 }
 
 export interface VideoInfo {
@@ -105,6 +109,8 @@ export interface WorkspaceData {
     comments?: string;
     /** Replace {id}; POST resolves the comment: 200 -> CommentInfo. */
     comment_resolve?: string;
+    /** POST takes the question over from whoever holds it (reviewers and managers): 200 -> QuestionDoc. */
+    take_over?: string;
   };
   /** The question's comments, oldest first. */
   comments?: CommentInfo[];

@@ -1,0 +1,29 @@
+"""API tokens that expire: a token is accepted for CLUEBENCH_TOKEN_HOURS after it was issued, and asking for one
+again after that issues a new one (``annotation.projects.api.ObtainExpiringToken``). No DRF view is imported here:
+DRF loads authentication classes while its views module is being set up."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+from rest_framework import exceptions
+from rest_framework.authentication import TokenAuthentication
+from rest_framework.authtoken.models import Token
+
+
+def token_lifetime() -> timedelta:
+    return timedelta(hours=settings.CLUEBENCH_TOKEN_HOURS)
+
+
+def expired(token: Token) -> bool:
+    return token.created < timezone.now() - token_lifetime()
+
+
+class ExpiringTokenAuthentication(TokenAuthentication):
+    """DRF's token authentication, refusing a token older than its lifetime (the client asks for a new one)."""
+
+    def authenticate_credentials(self, key):
+        user, token = super().authenticate_credentials(key)
+        if expired(token):
+            raise exceptions.AuthenticationFailed("the token has expired: ask /api/v1/auth/token/ for a new one")
+        return user, token
