@@ -142,3 +142,15 @@ def test_a_body_over_the_limit_gets_413_before_it_is_read(team, video):
                                            content_type="application/json")
     assert response.status_code == 413
     assert "more than this server takes" in response.json()["detail"]
+
+
+@override_settings(CLUEBENCH_MAX_UPLOAD_BYTES=10_000)
+def test_an_upload_over_the_limit_gets_413_and_stores_nothing(team):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = APIClient()
+    client.force_authenticate(team.manager)
+    upload = SimpleUploadedFile("big.mp4", b"\0" * 20_000, content_type="video/mp4")
+    response = client.post(reverse("video-list"), {"project": team.project.pk, "file": upload}, format="multipart")
+    assert response.status_code == 413 and "an upload of" in response.json()["detail"]
+    assert not Video.objects.exists()
