@@ -506,7 +506,7 @@ describe('WorkspaceApp', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Take it over' }));
     await tick(0);
     expect(fetchImpl).toHaveBeenCalledOnce();
-    const [url, init] = fetchImpl.mock.calls[0];
+    const [url, init] = fetchImpl.mock.calls[0]!;
     expect(url).toBe('/api/v1/question-docs/7/take-over/');
     expect(init?.method).toBe('POST');
     expect(screen.queryByTestId('held-notice')).toBeNull();
