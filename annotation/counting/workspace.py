@@ -10,10 +10,11 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from annotation.counting import hooks
-from annotation.counting.models import Category, Clue, Modality, Question, QuestionState
+from annotation.counting import hooks, proposals
+from annotation.counting.models import Category, Clue, ClueProposal, Modality, Question, QuestionState
 from annotation.projects import audit, selectors
-from annotation.projects.errors import Invalid, NotEditable, Stale
+from annotation.projects.errors import Invalid, NotEditable, NotMember, Stale
+from annotation.projects.models import Decision
 from annotation.projects.models import Project
 from annotation.projects.permissions import Capability
 
@@ -110,7 +111,15 @@ def _check_clue(clue, category, video, cluster_names) -> tuple[str | None, dict]
             return "an event needs 0 <= start < end", {}
         if duration and end > duration + 1e-6:
             return f"the event ends after the video ({duration:.3f} s)", {}
-        return None, {"kind": kind, "start": float(start), "end": float(end)}
+        row = {"kind": kind, "start": float(start), "end": float(end)}
+        # Provenance: the machine proposal a person accepted to make this clue (checked against the question's
+        # proposals by save_doc).
+        proposal = clue.get("proposal")
+        if proposal is not None:
+            if not isinstance(proposal, int) or isinstance(proposal, bool) or proposal < 1:
+                return "a clue's proposal must be the id of one of the question's proposals", {}
+            row["proposal_id"] = proposal
+        return None, row
     index = clue.get("frame_index")
     if not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < 2**31:
         return "a box needs the frame index it was drawn on", {}
@@ -136,6 +145,7 @@ def _check_clue(clue, category, video, cluster_names) -> tuple[str | None, dict]
 
 def save_doc(*, question: Question, expected_version: int, doc: dict, user, action: str = "question.save") -> Question:
     fields, clues = validate_doc(doc, video=question.video)
+    rejected = proposals.rejected_ids(doc)
     with transaction.atomic():
         current = Question.objects.select_for_update().select_related("video").get(pk=question.pk)
         if current.version != expected_version:
@@ -150,6 +160,7 @@ def save_doc(*, question: Question, expected_version: int, doc: dict, user, acti
                 raise Invalid({name: "a second pass keeps the question as asked (text, category, type and "
                                         "reference interval); count and clue it" for name in changed})
         before = doc_of(current)
+        was = (current.state, current.ref_start, current.ref_end)
         for name, value in fields.items():
             setattr(current, name, value)
         if current.state in EDITABLE_STATES:
@@ -158,6 +169,11 @@ def save_doc(*, question: Question, expected_version: int, doc: dict, user, acti
         current.version += 1
         current.claimed_by, current.claimed_at = user, timezone.now()
         current.save()
+        proposals.apply_decisions(question=current, clues=clues, rejected=rejected, user=user)
+        # Entering stage 3 (or moving the reference interval there): the machine proposes event clues.
+        if current.state == QuestionState.ANSWERED and was != (QuestionState.ANSWERED, current.ref_start,
+                                                                current.ref_end):
+            proposals.request(question=current)
         Clue.objects.filter(question=current).delete()
         saved = Clue.objects.bulk_create(Clue(question=current, created_by=user, **row) for row in clues)
         if current.state == QuestionState.POOLED:
@@ -193,6 +209,9 @@ def restore(*, question: Question, entry, user) -> Question:
             current.final_start = current.final_end = None
             current.save(update_fields=["state", "final_start", "final_end"])
             hooks.question_reopened(question=current, user=user)
+        # A restore is a manager's explicit act on the question: it takes over whoever was working on it.
+        current.claimed_by, current.claimed_at = user, timezone.now()
+        current.save(update_fields=["claimed_by", "claimed_at"])
         save_doc(question=current, expected_version=current.version, doc=state, user=user, action="question.restore")
     return Question.objects.get(pk=question.pk)
 
@@ -347,6 +366,8 @@ def doc_of(question: Question) -> dict:
     for c in sorted(question.clues.all(), key=lambda c: c.pk):
         if c.kind == Category.EVENT:
             clues.append({"kind": c.kind, "start": c.start, "end": c.end})
+            if c.proposal_id is not None:
+                clues[-1]["proposal"] = c.proposal_id
         else:
             clues.append({"kind": c.kind, "frame_index": c.frame_index, "x1": c.x1, "y1": c.y1, "x2": c.x2,
                           "y2": c.y2, "cluster": c.cluster})
@@ -355,4 +376,45 @@ def doc_of(question: Question) -> dict:
         "modality": question.modality, "drafted_answer": question.drafted_answer, "ref_start": question.ref_start,
         "ref_end": question.ref_end, "clusters": question.clusters or [], "clues": clues, "state": question.state,
         "version": question.version,
+        "rejected_proposals": sorted(
+            ClueProposal.objects.filter(question=question, state=Decision.REJECTED).values_list("pk", flat=True)),
     }
+
+
+def accept_proposal(*, question: Question, proposal_id: int, expected_version: int, user) -> Question:
+    """A person accepts a machine proposal: it becomes one of their clues, linked to the proposal (its model,
+    version and score), through the one write path (version, claim, limits and checks of ``save_doc``)."""
+    with transaction.atomic():
+        current = Question.objects.select_for_update().select_related("video").get(pk=question.pk)
+        if current.version != expected_version:
+            raise Stale(current, what="question")
+        proposal = ClueProposal.objects.filter(question=current, pk=proposal_id).first()
+        if proposal is None:
+            raise NotMember(f"question {current.pk} has no proposal {proposal_id}")
+        doc = doc_of(current)
+        if any(c.get("proposal") == proposal.pk for c in doc["clues"]):
+            raise NotEditable(f"proposal {proposal.pk} is accepted already")
+        doc["clues"].append({"kind": proposal.kind, "start": proposal.start, "end": proposal.end,
+                             "proposal": proposal.pk})
+        doc["rejected_proposals"] = [pk for pk in doc["rejected_proposals"] if pk != proposal.pk]
+        return save_doc(question=current, expected_version=expected_version, doc=doc, user=user,
+                        action="question.proposal.accept")
+
+
+def reject_proposal(*, question: Question, proposal_id: int, expected_version: int, user) -> Question:
+    """A person rejects a machine proposal: remembered, so that a rerun does not propose the event again; a clue
+    made from it is removed."""
+    with transaction.atomic():
+        current = Question.objects.select_for_update().select_related("video").get(pk=question.pk)
+        if current.version != expected_version:
+            raise Stale(current, what="question")
+        proposal = ClueProposal.objects.filter(question=current, pk=proposal_id).first()
+        if proposal is None:
+            raise NotMember(f"question {current.pk} has no proposal {proposal_id}")
+        doc = doc_of(current)
+        if proposal.pk in doc["rejected_proposals"]:
+            raise NotEditable(f"proposal {proposal.pk} is rejected already")
+        doc["clues"] = [c for c in doc["clues"] if c.get("proposal") != proposal.pk]
+        doc["rejected_proposals"].append(proposal.pk)
+        return save_doc(question=current, expected_version=expected_version, doc=doc, user=user,
+                        action="question.proposal.reject")

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.utils import timezone
+from axes.backends import AxesStandaloneBackend
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.authtoken.models import Token
@@ -27,3 +28,13 @@ class ExpiringTokenAuthentication(TokenAuthentication):
         if expired(token):
             raise exceptions.AuthenticationFailed("the token has expired: ask /api/v1/auth/token/ for a new one")
         return user, token
+
+
+class LoginThrottle(AxesStandaloneBackend):
+    """django-axes' lockout check for logins over HTTP. An authentication without a request (a management command,
+    a shell) has no address to throttle: it passes on to the model backend instead of failing."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)

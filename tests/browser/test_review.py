@@ -8,6 +8,7 @@ import pytest
 from annotation.counting.models import Clue, Question
 from annotation.projects.models import Membership, Role
 from annotation.review.models import Comment, ReviewItem
+from tests.browser.conftest import CONTEXT
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -50,8 +51,8 @@ def take_next(page, live_server, project):
 def test_send_back_with_a_comment_then_keep_after_fixing(browser, live_server, ready_video, people):
     beeps = in_arbitration(ready_video, people["ann"], "How many beeps?")
     fixable = in_arbitration(ready_video, people["ann"], "How many beeps in the first three seconds?")
-    reviewer = browser.new_context(viewport={"width": 1280, "height": 800})
-    annotator = browser.new_context(viewport={"width": 1280, "height": 800})
+    reviewer = browser.new_context(**CONTEXT)
+    annotator = browser.new_context(**CONTEXT)
     try:
         page = reviewer.new_page()
         page.set_default_timeout(15000)

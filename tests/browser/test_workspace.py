@@ -16,6 +16,7 @@ from annotation.projects.models import Membership, Role
 from annotation.review.models import ReviewItem
 from config.demo import ensure_demo_users
 from tests.integration.conftest import wait_for
+from tests.browser.conftest import CONTEXT
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -136,7 +137,7 @@ def test_boxes_on_the_exact_frame_and_an_attribute_cluster(page, live_server, re
 
 def test_stale_save_from_a_second_browser_gets_409_and_loses_nothing(browser, live_server, ready_video, annotator):
     question = Question.objects.create(video=ready_video, text="How many beeps?", category="event", modality="A")
-    contexts = [browser.new_context(), browser.new_context()]
+    contexts = [browser.new_context(**CONTEXT), browser.new_context(**CONTEXT)]
     first, second = (context.new_page() for context in contexts)
     try:
         _conflict(first, second, live_server, question)
