@@ -17,11 +17,13 @@ def overview(*, project: Project) -> dict:
         metadata=Count("id", filter=Q(filter_rule="", status=VideoStatus.METADATA)),
     )
     events = Event.objects.filter(video__project=project, video__filter_rule="")
+    # The filter on objects joins them in: an event with several objects is one row per object, so every count
+    # here counts distinct events.
     event_counts = events.aggregate(
-        total=Count("id"), analysed=Count("id", filter=Q(audibility_call__isnull=False) | Q(av_objects__isnull=False),
-                                          distinct=True),
-        detected=Count("id", filter=Q(detected_at__isnull=False)),
-        accepted=Count("id", filter=Q(state=Decision.ACCEPTED)),
+        total=Count("id", distinct=True),
+        analysed=Count("id", filter=Q(audibility_call__isnull=False) | Q(av_objects__isnull=False), distinct=True),
+        detected=Count("id", filter=Q(detected_at__isnull=False), distinct=True),
+        accepted=Count("id", filter=Q(state=Decision.ACCEPTED), distinct=True),
     )
     qa = dict(QAPair.objects.filter(video__project=project).values_list("task").annotate(n=Count("id")))
     removed = dict(videos.exclude(filter_rule="").values_list("filter_rule").annotate(n=Count("id")))
