@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from annotation.avst import documents, hooks, ingest
 from annotation.avst import selectors as avst_selectors
+from annotation.avst.history import event_changes
 from annotation.avst.models import Event
 from annotation.avst.services import start_audibility, start_detection
 from annotation.projects import audit, selectors
@@ -126,5 +127,5 @@ def event_history(request, pk: int):
 
     event = get_object_or_404(Event.objects.select_related("video__project"), pk=pk)
     project, _ = _avst_project(request, event.video.project_id)
-    entries = [(e, audit.changes(e.before, e.after)) for e in audit.history(target_type="event", target_id=event.pk)]
+    entries = [(e, event_changes(e.before, e.after)) for e in audit.history(target_type="event", target_id=event.pk)]
     return render(request, "avst/event_history.html", {"event": event, "project": project, "entries": entries})

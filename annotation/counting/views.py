@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from annotation.counting import hooks, workspace
 from annotation.counting import selectors as counting_selectors
+from annotation.counting.history import question_changes
 from annotation.counting.models import CandidateQuestion, Question
 from annotation.counting.serializers import CandidateQuestionSerializer
 from annotation.counting.services import start_stage1
@@ -91,6 +92,9 @@ def workspace_page(request, pk: int):
             "take_over": reverse("questiondoc-take-over", args=[question.pk]),
             "comments": reverse("comment-list"),
             "comment_resolve": reverse("comment-resolve", args=[0]).replace("/0/", "/{id}/"),
+            # Event clue proposals (annotator assistance): GET the list; managers POST to compute them again.
+            "proposals": reverse("questiondoc-proposals", args=[question.pk]),
+            "proposal_request": reverse("questiondoc-request-proposals", args=[question.pk]),
         },
         **hooks.workspace_extras(question=question, request=request),
         "csrf_token": get_token(request),
@@ -146,6 +150,6 @@ def question_history(request, pk: int):
         # A restarted second pass: its new annotator sees their own work only (the restart entry holds the
         # predecessor's count and clues).
         history = history.filter(at__gt=start)
-    entries = [(e, audit.changes(e.before, e.after)) for e in history]
+    entries = [(e, question_changes(e.before, e.after)) for e in history]
     return render(request, "counting/question_history.html",
                   {"question": question, "project": project, "entries": entries, "can_manage": can_manage})
