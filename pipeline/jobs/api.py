@@ -16,7 +16,7 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ProjectScoped
 
     queryset = Job.objects.all()
     serializer_class = JobSerializer
-    capabilities = {"retry": Capability.MANAGE}
+    capabilities = {"retry": Capability.MANAGE, "cancel": Capability.MANAGE}
 
     def get_queryset(self):
         project_id = self.request.query_params.get("project")
@@ -32,7 +32,7 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ProjectScoped
 
     def check_object_permissions(self, request, obj):
         if obj.project is None:
-            # Jobs of no project (maintenance) are visible to staff only, and only staff retry them.
+            # Jobs of no project (maintenance) are visible to staff only, and only staff retry or cancel them.
             if self.action != "retrieve" and not request.user.is_superuser:
                 self.permission_denied(request, message="only an administrator can act on this job")
             return
@@ -40,13 +40,24 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ProjectScoped
 
     @action(detail=True, methods=["post"])
     def retry(self, request, pk=None):
-        """Queue a failed job again (managers)."""
+        """Queue a job again (managers): a failed or cancelled one, a queued one, or one whose worker is gone.
+        409 for a job running on a live worker, or one that succeeded."""
+        job = self._act(services.retry_job)
+        return Response(self.get_serializer(job).data, status=status.HTTP_202_ACCEPTED)
+
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        """Cancel a job that is not running on a live worker (managers); 409 for one that is, or that has ended."""
+        job = self._act(services.cancel_job, by=request.user)
+        return Response(self.get_serializer(job).data)
+
+    def _act(self, change, **kwargs):
         job = self.get_object()
         try:
-            job = services.retry_job(job=job)
+            return change(job=job, **kwargs)
         except services.JobError as exc:
-            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
-        return Response(self.get_serializer(job).data, status=status.HTTP_202_ACCEPTED)
+            job.refresh_from_db()
+            raise exc.with_document(self.get_serializer(job).data)
 
 
 class LLMCallViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ProjectScopedViewSet):

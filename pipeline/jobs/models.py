@@ -14,10 +14,13 @@ class JobState(models.TextChoices):
     RETRYING = "retrying", "Waiting to retry"
     SUCCEEDED = "succeeded", "Succeeded"
     FAILED = "failed", "Failed"
+    CANCELLED = "cancelled", "Cancelled"
 
 
 ACTIVE_JOB_STATES = (JobState.QUEUED, JobState.RUNNING, JobState.RETRYING)
-FINISHED_JOB_STATES = (JobState.SUCCEEDED, JobState.FAILED)
+FINISHED_JOB_STATES = (JobState.SUCCEEDED, JobState.FAILED, JobState.CANCELLED)
+#: States in which a worker holds the job: running it, or keeping its retry message until it is due.
+LEASED_JOB_STATES = (JobState.RUNNING, JobState.RETRYING)
 
 
 class Job(models.Model):
@@ -37,7 +40,19 @@ class Job(models.Model):
     progress_total = models.PositiveBigIntegerField(default=0)
     error = models.TextField(blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # The id of the job's current Celery message: a message with any other id is stale (the job was sent again,
+    # retried or cancelled since) and is dropped by the worker that receives it.
     task_id = models.CharField(max_length=64, blank=True)
+    # False: run by the process that queued it (run_job_here), so the sweeper never sends it to the broker.
+    via_broker = models.BooleanField(default=True)
+    # When the current message reached the broker; empty while it has not (broker down, or the sender died
+    # between the commit and the send): the sweeper sends it then.
+    sent_at = models.DateTimeField(null=True, blank=True)
+    # host:pid of the process running the job, and until when its lease holds: the worker renews it while it
+    # runs; once it lapses (or if a running job has none) the worker is taken as gone and the sweeper queues the
+    # job again.
+    worker = models.CharField(max_length=255, blank=True)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -69,6 +84,16 @@ class Job(models.Model):
     @property
     def is_active(self) -> bool:
         return self.state in ACTIVE_JOB_STATES
+
+    def on_live_worker(self, now) -> bool:
+        """Running under a lease its worker still renews (services decide on the database's clock)."""
+        return self.state == JobState.RUNNING and self.lease_expires_at is not None and self.lease_expires_at >= now
+
+    def can_retry(self, now) -> bool:
+        return self.state != JobState.SUCCEEDED and not self.on_live_worker(now)
+
+    def can_cancel(self, now) -> bool:
+        return self.state in ACTIVE_JOB_STATES and not self.on_live_worker(now)
 
 
 class LLMOutcome(models.TextChoices):

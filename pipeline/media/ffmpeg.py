@@ -6,6 +6,9 @@
 * :func:`run_ffmpeg` runs it with a list of arguments (never a shell string),
   reports progress from ffmpeg's ``-progress`` output, drains stderr in a
   background thread and turns failures into :class:`FFmpegError`.
+* On Linux, ffmpeg dies with the process that started it (``PR_SET_PDEATHSIG``):
+  a worker killed mid-transcode leaves no ffmpeg behind, even one killed
+  alone rather than with its process group.
 
 Plain Python: nothing in ``pipeline.media`` imports Django.
 """
@@ -13,9 +16,12 @@ Plain Python: nothing in ``pipeline.media`` imports Django.
 from __future__ import annotations
 
 import collections
+import ctypes
 import os
 import shutil
+import signal
 import subprocess
+import sys
 import threading
 import time
 from typing import Callable, Deque, Iterable, Optional, Sequence
@@ -118,6 +124,38 @@ def ffmpeg_binary() -> str:
     )
 
 
+_PR_SET_PDEATHSIG = 1
+_SIGKILL = int(signal.SIGKILL)
+
+
+def _load_prctl():
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+
+
+# Looked up once here: the function run between fork and exec must not load libraries or take locks.
+_prctl = _load_prctl()
+
+
+def _die_with_parent() -> Optional[Callable[[], None]]:
+    """A ``preexec_fn`` that has the kernel kill the child when the thread that started it dies; None where
+    ``prctl`` is not available."""
+    if _prctl is None:
+        return None
+    parent = os.getpid()
+
+    def preexec() -> None:
+        _prctl(_PR_SET_PDEATHSIG, _SIGKILL)
+        if os.getppid() != parent:  # the parent died before the request took effect
+            os._exit(1)
+
+    return preexec
+
+
 def _stderr_tail(lines: Iterable[str]) -> str:
     text = "\n".join(line.rstrip() for line in lines if line.strip()).strip()
     if len(text) > MAX_STDERR_CHARS:
@@ -192,6 +230,7 @@ def run_ffmpeg(
             encoding="utf-8",
             errors="replace",
             bufsize=1,
+            preexec_fn=_die_with_parent(),
         )
     except FileNotFoundError as exc:
         raise FFmpegNotFound(f"could not start ffmpeg at {cmd[0]!r}: {exc}") from exc

@@ -603,3 +603,27 @@ def _check_tail(video: Any, vtb: Fraction, packets: list, stream_start: float) -
         ts = packets[0].pts if packets[0].pts is not None else packets[0].dts
         at = first_failed_at if first_failed_at is not None else (float(ts * vtb) if ts is not None else stream_start)
         raise ProbeError(f"corrupt video data at {max(0.0, at - stream_start):.1f} s")
+
+
+#: File extensions by the demuxer FFmpeg recognises a file as (the first name of ``container.format.name``).
+CONTAINER_EXTENSIONS = {
+    "mov": ".mp4", "matroska": ".mkv", "avi": ".avi", "mpeg": ".mpg", "mpegts": ".ts", "flv": ".flv", "asf": ".wmv",
+    "ogg": ".ogv", "mxf": ".mxf", "nut": ".nut", "3gp": ".3gp",
+}
+
+
+def container_extension(path: PathLike) -> str:
+    """The extension a stored file gets from what its bytes are, never from its client's name: a known video
+    container's (``.mp4``, ``.mkv``, ...), else ``.bin``. Reads the header only."""
+    try:
+        with av.open(os.fspath(path)) as container:
+            name = container.format.name.split(",")[0]
+            is_webm = name == "matroska" and "webm" in container.format.name and _is_webm(container)
+    except (av.error.FFmpegError, OSError, ValueError):
+        return ".bin"
+    return ".webm" if is_webm else CONTAINER_EXTENSIONS.get(name, ".bin")
+
+
+def _is_webm(container: Any) -> bool:
+    codecs = {s.codec_context.name for s in container.streams if s.codec_context is not None}
+    return bool(codecs) and codecs <= {"vp8", "vp9", "av1", "opus", "vorbis"}

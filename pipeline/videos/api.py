@@ -14,7 +14,9 @@ from pipeline.videos.serializers import VideoSerializer, VideoUploadSerializer
 
 class VideoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ProjectScopedViewSet):
     """Videos of your projects. POST (multipart: project, file, title) adds one (managers); a file whose content
-    is already in the project answers 200 with that video instead of 201. Media URLs are in each video."""
+    is already in the project answers 200 with that video instead of 201. Media URLs are in each video. When the
+    task queue cannot be reached, the upload is kept all the same (201, with a `detail` saying so) and its
+    processing starts by itself once the queue is back."""
 
     queryset = Video.objects.all()
     serializer_class = VideoSerializer
@@ -31,4 +33,9 @@ class VideoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ProjectScop
             project=project, source=file, filename=file.name, title=upload.validated_data.get("title", "")
         )
         data = {**VideoSerializer(ingested.video).data, "duplicate": not ingested.created}
+        if ingested.waiting_for_broker:
+            data["detail"] = (
+                "The file is stored, but the task queue cannot be reached right now, so its processing waits; "
+                "it starts by itself once the queue is back."
+            )
         return Response(data, status=status.HTTP_201_CREATED if ingested.created else status.HTTP_200_OK)

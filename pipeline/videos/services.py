@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from annotation.projects.models import Project
 from pipeline.jobs.services import enqueue_job
+from pipeline.media.probe import container_extension
 from pipeline.videos.models import Video, VideoStatus
 
 VIDEO_SUFFIXES = {".mp4", ".mkv", ".webm", ".mov", ".avi", ".m4v", ".mpg", ".mpeg", ".ts", ".mts", ".wmv", ".flv"}
@@ -23,6 +24,13 @@ class Ingested:
     video: Video
     created: bool  # False: the same content was already in the project
     job: object | None
+
+    @property
+    def waiting_for_broker(self) -> bool:
+        """The file and its processing job are committed, but the job's message could not reach the broker (it is
+        down): the sweeper sends it once the broker is back, and the processing starts then."""
+        return (self.job is not None and self.job.via_broker and self.job.sent_at is None
+                and not connection.in_atomic_block)
 
 
 def _copy_hashing(source, destination: Path) -> tuple[str, int]:
@@ -52,9 +60,10 @@ def ingest_video(*, project: Project, source, filename: str, title: str = "", di
     `into`: a metadata-only row of the project (an imported video id) that gets the file, instead of a new row.
     `process` False stores the file without queueing its processing (e.g. a video that filtering removed).
     """
-    suffix = Path(filename).suffix.lower() or ".bin"
-    incoming = Path(settings.MEDIA_ROOT) / "videos" / "original" / str(project.pk) / f".{uuid.uuid4().hex}{suffix}"
+    incoming = Path(settings.MEDIA_ROOT) / "videos" / "original" / str(project.pk) / f".{uuid.uuid4().hex}.incoming"
     sha, size = _copy_hashing(source, incoming)
+    # The stored name comes from what the bytes are (a probe of the container), never from the client's name.
+    suffix = container_extension(incoming)
     existing = Video.objects.filter(project=project, sha256=sha).first()
     if existing is not None:
         incoming.unlink(missing_ok=True)

@@ -2,13 +2,14 @@
 the result in one transaction."""
 
 import hashlib
+import os
 import shutil
 from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
 
-from pipeline.jobs.base import TRANSIENT_ERRORS, JobFailure, describe_error, job_task
+from pipeline.jobs.base import TRANSIENT_ERRORS, JobFailure, LeaseLost, describe_error, ensure_lease, job_task
 from pipeline.media import peaks, probe, proxy, synthetic, thumbnails
 from pipeline.media.ffmpeg import FFmpegError
 from pipeline.videos.models import Video, VideoStatus
@@ -22,7 +23,17 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-@job_task(kind="media.synthesize_video", label="Generate and process synthetic video", queue="media")
+def _abandoned(job, reason: str) -> None:
+    """A cancelled or given-up processing job: a video that was not ready says why it never became so (a ready one
+    keeps its proxy); retrying the job processes it again."""
+    video_id = job.params.get("video_id")
+    Video.objects.filter(pk=video_id).exclude(status=VideoStatus.READY).exclude(status=VideoStatus.METADATA).update(
+        status=VideoStatus.FAILED, error=f"processing stopped: {reason}"
+    )
+
+
+@job_task(kind="media.synthesize_video", label="Generate and process synthetic video", queue="media",
+          abandoned=_abandoned)
 def synthesize_video(job, progress, *, video_id: int, spec: dict):
     """Render a synthetic audio-visual video with a known number of beeps and shapes into a Video's file,
     then process it like an upload."""
@@ -32,9 +43,17 @@ def synthesize_video(job, progress, *, video_id: int, spec: dict):
     relative = Path("videos/original") / f"synthetic-{video.project_id}-{video.pk}.mp4"
     out = Path(settings.MEDIA_ROOT) / relative
     out.parent.mkdir(parents=True, exist_ok=True)
+    # Rendered under a name of this attempt, then moved in place while the job is still held.
+    rendering = out.with_name(f".{job.pk}-{job.attempts}-{out.name}")
     steps = 1000
-    synthetic.render(spec, out, on_progress=lambda fraction: progress(int(fraction * 0.3 * steps), steps))
-    sha = _sha256(out)
+    try:
+        synthetic.render(spec, rendering, on_progress=lambda fraction: progress(int(fraction * 0.3 * steps), steps))
+        sha = _sha256(rendering)
+        with transaction.atomic():
+            ensure_lease(job)
+            os.replace(rendering, out)
+    finally:
+        rendering.unlink(missing_ok=True)
     with transaction.atomic():
         video = Video.objects.select_for_update().get(pk=video_id)
         video.file.name = str(relative)
@@ -54,8 +73,8 @@ def derived_root(video: Video) -> Path:
 
 
 def frame_cache_key(video: Video) -> str:
-    """Frames are cached per proxy: each processing run writes its outputs under a folder named after its job,
-    so decoders and cached frames of an earlier proxy are never mistaken for the new one."""
+    """Frames are cached per proxy: each processing run writes its outputs under a folder named after its job and
+    attempt, so decoders and cached frames of an earlier proxy are never mistaken for the new one."""
     return f"{video.pk}-{Path(video.proxy.name).parent.name}"
 
 
@@ -72,7 +91,8 @@ def _fail(video_id: int, message: str) -> None:
     )
 
 
-@job_task(kind="media.process_video", label="Process video (probe, 720p proxy, peaks, thumbnails)", queue="media")
+@job_task(kind="media.process_video", label="Process video (probe, 720p proxy, peaks, thumbnails)", queue="media",
+          abandoned=_abandoned)
 def process_video(job, progress, *, video_id: int):
     """Probe the original, transcode the 720p CFR proxy, then the audio track, waveform peaks, spectrogram and
     thumbnail strip. Safe to run again: every output is rebuilt and replaced atomically."""
@@ -87,8 +107,9 @@ def _process(job, progress, video_id: int) -> None:
     was_ready = video.status == VideoStatus.READY
     if not was_ready:
         Video.objects.filter(pk=video_id).update(status=VideoStatus.PROCESSING, error="")
-    # Each run writes under its own folder: a ready video keeps serving its current proxy until this one is done.
-    out = derived_root(video) / str(job.pk)
+    # Each run writes under its own folder: a ready video keeps serving its current proxy until this one is done,
+    # and a run given up on (its worker stopped answering) can never write into the folder of the run after it.
+    out = derived_root(video) / f"{job.pk}-{job.attempts}"
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True, exist_ok=True)
     steps = 1000
@@ -133,6 +154,9 @@ def _process(job, progress, video_id: int) -> None:
         progress(int(0.95 * steps), steps)
         fields["thumbnails_index"] = thumbnails.thumbnail_strip(out / "proxy.mp4", out / "thumbnails.jpg")
         fields["thumbnails"] = str((out / "thumbnails.jpg").relative_to(settings.MEDIA_ROOT))
+    except LeaseLost:
+        shutil.rmtree(out, ignore_errors=True)
+        raise  # the job is another run's now: leave the video to it
     except Exception as exc:
         shutil.rmtree(out, ignore_errors=True)
         if was_ready:
@@ -145,12 +169,17 @@ def _process(job, progress, video_id: int) -> None:
             _discard_derived(video)
             _fail(video_id, message)
         raise
-    with transaction.atomic():
-        Video.objects.filter(pk=video_id).update(status=VideoStatus.READY, error="", **fields)
+    try:
+        with transaction.atomic():
+            ensure_lease(job)
+            Video.objects.filter(pk=video_id).update(status=VideoStatus.READY, error="", **fields)
+    except LeaseLost:
+        shutil.rmtree(out, ignore_errors=True)
+        raise
     # Now that the new outputs are live, older runs' folders and cached frames can go.
     for older in derived_root(video).iterdir():
-        if older.name != str(job.pk):
+        if older.name != out.name:
             shutil.rmtree(older, ignore_errors=True)
     for cached in (Path(settings.MEDIA_ROOT) / "frames").glob(f"{video.pk}-*"):
-        if cached.name != f"{video.pk}-{job.pk}":
+        if cached.name != f"{video.pk}-{out.name}":
             shutil.rmtree(cached, ignore_errors=True)

@@ -100,7 +100,9 @@ def test_a_database_from_before_the_split_moves_forward_with_every_row():
     from django.apps import apps
 
     for old, new in MOVED.items():
-        assert _rows(apps, new) == before[old], f"{old} -> {new}"
+        # Columns added by later migrations (a job's lease, say) are not the split's business.
+        after = [{key: row[key] for key in was} for row, was in zip(_rows(apps, new), before[old])]
+        assert len(_rows(apps, new)) == len(before[old]) and after == before[old], f"{old} -> {new}"
     job = apps.get_model("jobs", "Job").objects.get()
     assert job.target_type == ContentType.objects.get(app_label="videos", model="video")
     assert job.target == apps.get_model("videos", "Video").objects.get()

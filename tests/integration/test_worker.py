@@ -81,6 +81,6 @@ def test_failing_task_shows_its_error_and_can_be_retried(team, celery_worker_pro
     job = wait_for(lambda: finished(job) if Job.objects.get(pk=job.pk).attempts == 2 else None)
     assert job.state == JobState.FAILED and job.attempts == 2
 
-    # Only a failed job can be retried.
+    # A job that succeeded has nothing to retry.
     Job.objects.filter(pk=job.pk).update(state=JobState.SUCCEEDED, error="")
     assert client.post(f"/api/v1/jobs/{job.pk}/retry/").status_code == 409

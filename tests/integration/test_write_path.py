@@ -154,3 +154,21 @@ def test_an_upload_over_the_limit_gets_413_and_stores_nothing(team):
     response = client.post(reverse("video-list"), {"project": team.project.pk, "file": upload}, format="multipart")
     assert response.status_code == 413 and "an upload of" in response.json()["detail"]
     assert not Video.objects.exists()
+
+
+def test_an_original_is_stored_with_an_extension_from_its_bytes(team, sources, monkeypatch):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    monkeypatch.setattr("pipeline.jobs.services._send", lambda job: None)
+    client = APIClient()
+    client.force_authenticate(team.manager)
+    mp4 = (sources / "beeps.mp4").read_bytes()
+    disguised = client.post(reverse("video-list"), {"project": team.project.pk, "title": "one",
+                                                    "file": SimpleUploadedFile("evil.php", mp4)}, format="multipart")
+    junk = client.post(reverse("video-list"), {"project": team.project.pk, "title": "two",
+                                               "file": SimpleUploadedFile("clip.mp4", b"<?php echo 1; ?>" * 64)},
+                       format="multipart")
+    assert disguised.status_code == junk.status_code == 201
+    stored = {v.title: v.file.name for v in Video.objects.all()}
+    assert stored["one"].endswith(".mp4") and ".php" not in stored["one"]
+    assert stored["two"].endswith(".bin")

@@ -20,6 +20,7 @@ const STATE_LABELS: Record<JobState, string> = {
   retrying: 'Retrying',
   succeeded: 'Succeeded',
   failed: 'Failed',
+  cancelled: 'Cancelled',
 };
 
 const defaultFetch: typeof fetch = (input, init) => fetch(input, init);

@@ -1,4 +1,4 @@
-export type JobState = 'queued' | 'running' | 'retrying' | 'succeeded' | 'failed';
+export type JobState = 'queued' | 'running' | 'retrying' | 'succeeded' | 'failed' | 'cancelled';
 
 export interface Job {
   id: number;
@@ -16,6 +16,13 @@ export interface Job {
   started_at: string | null;
   finished_at: string | null;
   updated_at: string;
+  /** host:pid of the process that runs (or last ran) it. */
+  worker?: string;
+  lease_expires_at?: string | null;
+  /** When its message reached the task queue; null while it waits for the queue. */
+  sent_at?: string | null;
+  can_retry?: boolean;
+  can_cancel?: boolean;
 }
 
 /** DRF's PageNumberPagination / LimitOffsetPagination envelope. */

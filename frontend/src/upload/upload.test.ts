@@ -67,6 +67,13 @@ describe('uploadVideo', () => {
     expect(await done).toMatchObject({ ok: true, videoId: 3, duplicate: true, message: 'already in the project' });
   });
 
+  it('shows what the server says of a kept upload, e.g. while the broker is away', async () => {
+    const fake = new FakeXHR();
+    const done = start(fake);
+    fake.respond(201, { id: 5, duplicate: false, detail: 'The file is kept; processing waits for the queue.' });
+    expect(await done).toMatchObject({ ok: true, videoId: 5, message: 'The file is kept; processing waits for the queue.' });
+  });
+
   it('shows the server error text', async () => {
     const fake = new FakeXHR();
     const done = start(fake);

@@ -51,13 +51,19 @@ export function uploadVideo({ url, project, file, csrfToken, onProgress, xhrFact
         body = null;
       }
       const ok = xhr.status === 200 || xhr.status === 201;
-      const record = (body ?? {}) as { id?: number; duplicate?: boolean };
+      const record = (body ?? {}) as { id?: number; duplicate?: boolean; detail?: unknown };
       resolve({
         ok,
         status: xhr.status,
         videoId: ok && typeof record.id === 'number' ? record.id : null,
         duplicate: ok && record.duplicate === true,
-        message: ok ? (record.duplicate ? 'already in the project' : 'uploaded; processing queued') : errorMessage(xhr.status, body),
+        message: ok
+          ? record.duplicate
+            ? 'already in the project'
+            : typeof record.detail === 'string' && record.detail !== ''
+              ? record.detail
+              : 'uploaded; processing queued'
+          : errorMessage(xhr.status, body),
       });
     };
     const form = new FormData();
