@@ -73,3 +73,21 @@ def summary_sections(*, project: Project) -> list[dict]:
             "states": state_counts(QAPair.objects.filter(video__project=project), "state", Decision.choices),
         },
     ]
+
+
+def qa_pairs(*, project: Project, task: str = "", state: str = "", video: int | None = None, event: int | None = None,
+             search: str = ""):
+    """The project's generated QA pairs, filtered, in the order of their videos, events and tasks."""
+    pairs = (QAPair.objects.filter(video__project=project).select_related("video", "event")
+             .order_by("video__external_id", "video_id", "event__number", "event_id", "task", "id"))
+    if task:
+        pairs = pairs.filter(task=task)
+    if state:
+        pairs = pairs.filter(state=state)
+    if video is not None:
+        pairs = pairs.filter(video_id=video)
+    if event is not None:
+        pairs = pairs.filter(event_id=event)
+    if search:
+        pairs = pairs.filter(Q(question__icontains=search) | Q(answer__raw__icontains=search))
+    return pairs

@@ -13,10 +13,10 @@ from django.urls import reverse
 from annotation.avst import documents, hooks, ingest
 from annotation.avst import selectors as avst_selectors
 from annotation.avst.history import event_changes
-from annotation.avst.models import Event
+from annotation.avst.models import Event, QATask
 from annotation.avst.services import start_audibility, start_detection
 from annotation.projects import audit, selectors
-from annotation.projects.models import ProjectKind
+from annotation.projects.models import Decision, ProjectKind
 from annotation.projects.permissions import Capability
 from annotation.projects.views import project_for_page
 from pipeline.jobs.llm import llm_status
@@ -129,3 +129,23 @@ def event_history(request, pk: int):
     project, _ = _avst_project(request, event.video.project_id)
     entries = [(e, event_changes(e.before, e.after)) for e in audit.history(target_type="event", target_id=event.pk)]
     return render(request, "avst/event_history.html", {"event": event, "project": project, "entries": entries})
+
+
+@login_required
+def avst_qa(request, pk: int):
+    """The generated QA pairs of the project, by task, state, video or text, each with its event."""
+    project, _ = _avst_project(request, pk)
+    video = request.GET.get("video", "")
+    chosen = {"task": request.GET.get("task", ""), "state": request.GET.get("state", ""),
+              "video": int(video) if video.isdigit() else None, "search": request.GET.get("q", "").strip()}
+    if chosen["task"] not in ("", *QATask.values) or chosen["state"] not in ("", *Decision.values):
+        raise Http404("no such task or state")
+    pairs = avst_selectors.qa_pairs(project=project, **chosen)
+    page = Paginator(pairs, 100).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "avst/avst_qa.html", {
+        "project": project, "page": page, "chosen": chosen, "query": query.urlencode(), "total": pairs.count(),
+        "tasks": QATask.choices, "states": Decision.choices,
+        "videos": Video.objects.filter(project=project, qa_pairs__isnull=False).distinct().order_by("external_id", "id"),
+    })
