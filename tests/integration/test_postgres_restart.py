@@ -11,7 +11,6 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-import pytest
 from django.conf import settings
 
 from config.embedded import EmbeddedServices
