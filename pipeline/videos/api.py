@@ -2,6 +2,7 @@
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
+from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
@@ -9,14 +10,16 @@ from annotation.projects.api import ProjectScopedViewSet
 from annotation.projects.permissions import Capability
 from pipeline.videos import services
 from pipeline.videos.models import Video
+from pipeline.jobs.serializers import JobSerializer
 from pipeline.videos.serializers import VideoSerializer, VideoUploadSerializer
 
 
-class VideoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ProjectScopedViewSet):
+class VideoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, ProjectScopedViewSet):
     """Videos of your projects. POST (multipart: project, file, title) adds one (managers); a file whose content
     is already in the project answers 200 with that video instead of 201. Media URLs are in each video. When the
     task queue cannot be reached, the upload is kept all the same (201, with a `detail` saying so) and its
-    processing starts by itself once the queue is back."""
+    processing starts by itself once the queue is back. DELETE removes a video nothing refers to (a failed or
+    unused one) with its files; POST reprocess/ processes its original again (managers)."""
 
     queryset = Video.objects.all()
     serializer_class = VideoSerializer
@@ -39,3 +42,13 @@ class VideoViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ProjectScop
                 "it starts by itself once the queue is back."
             )
         return Response(data, status=status.HTTP_201_CREATED if ingested.created else status.HTTP_200_OK)
+
+    def perform_destroy(self, instance):
+        services.delete_video(video=instance, user=self.request.user)
+
+    @extend_schema(request=None, responses={202: JobSerializer})
+    @action(detail=True, methods=["post"], serializer_class=JobSerializer)
+    def reprocess(self, request, pk=None):
+        """Process the video's original again: a new job on the media queue."""
+        job = services.reprocess_video(video=self.get_object(), user=request.user)
+        return Response(JobSerializer(job, context={"request": request}).data, status=status.HTTP_202_ACCEPTED)

@@ -2,15 +2,20 @@
 
 import hashlib
 import os
+import shutil
 import tempfile
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, connection, transaction
 
+from annotation.projects import audit
+from annotation.projects.errors import NotEditable
 from annotation.projects.models import Project
+from pipeline.jobs.models import ACTIVE_JOB_STATES, Job
 from pipeline.jobs.services import enqueue_job
 from pipeline.media.probe import container_extension
 from pipeline.videos.models import Video, VideoStatus
@@ -99,3 +104,72 @@ def ingest_video(*, project: Project, source, filename: str, title: str = "", di
             raise
         return Ingested(existing, False, None)
     return Ingested(video, True, job)
+
+
+def _references(video: Video) -> dict[str, int]:
+    """What refers to the video (questions, candidates, events...), by the referring model's name: any model of
+    the apps above points at a video through a foreign key, which Django lists without this app importing them."""
+    found = {}
+    for relation in Video._meta.related_objects:
+        if relation.one_to_many or relation.one_to_one:
+            n = relation.related_model._default_manager.filter(**{relation.field.name: video}).count()
+            if n:
+                found[str(relation.related_model._meta.verbose_name_plural)] = n
+    return found
+
+
+def _busy_job(video: Video):
+    return (Job.objects.filter(target_type=ContentType.objects.get_for_model(Video), target_id=video.pk,
+                               state__in=ACTIVE_JOB_STATES).order_by("-id").first())
+
+
+def delete_video(*, video: Video, user) -> None:
+    """Delete a video that nothing refers to (a failed upload, an unused one) with its original and every file
+    derived from it. A video with questions, candidates or events stays; so does one being processed."""
+    with transaction.atomic():
+        video = Video.objects.select_for_update().get(pk=video.pk)
+        used = _references(video)
+        if used:
+            what = ", ".join(f"{n} {name}" for name, n in sorted(used.items()))
+            raise NotEditable(f"{video.title} is in use ({what}); it cannot be deleted")
+        job = _busy_job(video)
+        if job is not None:
+            raise NotEditable(f"{video.title} is being processed (job {job.pk}); cancel the job first")
+        files = [Path(settings.MEDIA_ROOT) / video.file.name] if video.file.name else []
+        folders = [derived_root_of(video.pk)] + sorted((Path(settings.MEDIA_ROOT) / "frames").glob(f"{video.pk}-*"))
+        audit.record(project=video.project_id, actor=user, action="video.delete", target_type="video",
+                     target_id=video.pk, before={"title": video.title, "status": video.status,
+                                                 "sha256": video.sha256, "file": video.file.name}, after=None)
+        video.delete()
+
+        def remove_files():
+            for path in files:
+                path.unlink(missing_ok=True)
+            for folder in folders:
+                shutil.rmtree(folder, ignore_errors=True)
+
+        # The files go once the row is gone for good: a rolled-back delete keeps them.
+        transaction.on_commit(remove_files)
+
+
+def reprocess_video(*, video: Video, user, dispatch: bool = True):
+    """Process a video's original again (after a failure, or a new version of the media code): a new job; the
+    derived files of the old run are replaced when the new run succeeds."""
+    with transaction.atomic():
+        video = Video.objects.select_for_update().get(pk=video.pk)
+        if not video.file.name or not (Path(settings.MEDIA_ROOT) / video.file.name).exists():
+            raise NotEditable(f"{video.title} has no original file to process")
+        job = _busy_job(video)
+        if job is not None:
+            raise NotEditable(f"{video.title} is being processed already (job {job.pk})")
+        Video.objects.filter(pk=video.pk).update(status=VideoStatus.UPLOADED, error="")
+        audit.record(project=video.project_id, actor=user, action="video.reprocess", target_type="video",
+                     target_id=video.pk, before={"status": video.status, "error": video.error},
+                     after={"status": VideoStatus.UPLOADED})
+        return enqueue_job(kind=PROCESS_VIDEO, project=video.project, target=video, params={"video_id": video.pk},
+                           dispatch=dispatch)
+
+
+def derived_root_of(video_id: int) -> Path:
+    """Where the files derived from a video live (the proxy, peaks, thumbnails of each processing run)."""
+    return Path(settings.MEDIA_ROOT) / "videos" / str(video_id)

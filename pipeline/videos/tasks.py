@@ -13,6 +13,7 @@ from pipeline.jobs.base import TRANSIENT_ERRORS, JobFailure, LeaseLost, describe
 from pipeline.media import peaks, probe, proxy, synthetic, thumbnails
 from pipeline.media.ffmpeg import FFmpegError
 from pipeline.videos.models import Video, VideoStatus
+from pipeline.videos.services import derived_root_of
 
 
 def _sha256(path: Path) -> str:
@@ -69,7 +70,7 @@ class MediaFailed(JobFailure):
 
 
 def derived_root(video: Video) -> Path:
-    return Path(settings.MEDIA_ROOT) / "videos" / str(video.pk)
+    return derived_root_of(video.pk)
 
 
 def frame_cache_key(video: Video) -> str:

@@ -47,3 +47,10 @@ if (root && input && list) {
     }
   });
 }
+
+// A form that deletes something asks first (its data-confirm says what); the page's policy allows no inline script.
+for (const form of Array.from(document.querySelectorAll<HTMLFormElement>('form[data-confirm]'))) {
+  form.addEventListener('submit', (event) => {
+    if (!window.confirm(form.dataset.confirm ?? 'Are you sure?')) event.preventDefault();
+  });
+}
