@@ -11,10 +11,18 @@ from annotation.counting import workspace
 from annotation.counting.models import Question
 from annotation.projects import selectors
 from annotation.projects.api import ProjectScopedViewSet
+from annotation.projects.models import Project
 from annotation.projects.permissions import Capability
-from annotation.review import comments, double
+from annotation.review import comments, double, worktable
 from annotation.review.models import Comment, ReviewItem
-from annotation.review.serializers import CommentCreateSerializer, CommentSerializer, ReviewItemSerializer
+from annotation.review.serializers import (
+    BulkActionSerializer,
+    BulkResultSerializer,
+    CommentCreateSerializer,
+    CommentSerializer,
+    QuestionRowSerializer,
+    ReviewItemSerializer,
+)
 
 
 class ReviewItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ProjectScopedViewSet):
@@ -82,3 +90,41 @@ class CommentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ProjectSc
         """Mark the comment dealt with."""
         comment = comments.resolve_comment(comment=self.get_object(), user=request.user)
         return Response(self.get_serializer(self.get_queryset().get(pk=comment.pk)).data)
+
+
+class QuestionTableViewSet(mixins.ListModelMixin, ProjectScopedViewSet):
+    """The manager's work table (reviewers read it): `?project=` (required) and the page's filters (`state`,
+    `stage`, `annotator`, `reviewer`, `video`, `category`, `modality`, `has_comments`, `in_arbitration`, `search`,
+    `sort`). POST bulk/ applies an action to chosen questions (managers)."""
+
+    queryset = Question.objects.all()
+    serializer_class = QuestionRowSerializer
+    project_field = "video__project"
+    list_capability = Capability.REVIEW
+    capabilities = {"list": Capability.REVIEW, "bulk": Capability.MANAGE}
+
+    def list(self, request):
+        project_id = request.query_params.get("project", "")
+        if not project_id.isdigit():
+            raise ValidationError({"project": "say which project's questions (?project=ID)"})
+        project = Project.objects.filter(pk=int(project_id)).first()
+        if project is None:
+            raise NotFound()
+        self.require(project, Capability.REVIEW)
+        rows = worktable.questions(project=project, filters=worktable.Filters.from_query(request.query_params))
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(request=BulkActionSerializer, responses={200: BulkResultSerializer})
+    @action(detail=False, methods=["post"], serializer_class=BulkActionSerializer)
+    def bulk(self, request):
+        body = BulkActionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        project = Project.objects.filter(pk=data["project"]).first()
+        if project is None:
+            raise NotFound()
+        self.require(project, Capability.MANAGE)
+        result = worktable.bulk(project=project, ids=data["ids"], action=data["action"], user=request.user,
+                                annotator_id=data.get("annotator"), reason=data.get("reason", ""))
+        return Response({"done": result.done, "skipped": [{"id": pk, "why": why} for pk, why in result.skipped]})

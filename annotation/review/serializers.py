@@ -3,6 +3,7 @@ from rest_framework import serializers
 from annotation.avst.models import Event
 from annotation.counting.models import Question
 from annotation.projects.selectors import role_of
+from annotation.review.worktable import ACTIONS, BULK_MAX
 from annotation.review.comments import resolvable
 from annotation.review.models import Comment, ReviewItem
 
@@ -58,3 +59,37 @@ class CommentCreateSerializer(serializers.Serializer):
     text = serializers.CharField(allow_blank=True, trim_whitespace=False, max_length=5000)
     time = serializers.FloatField(required=False, allow_null=True)
     frame_index = serializers.IntegerField(required=False, allow_null=True)
+
+
+class QuestionRowSerializer(serializers.ModelSerializer):
+    """A row of the work table."""
+
+    video_title = serializers.CharField(source="video.title", read_only=True)
+    annotator_name = serializers.CharField(source="annotator.username", read_only=True, default=None)
+    held_by = serializers.CharField(source="claimed_by.username", read_only=True, default=None)
+    comments = serializers.IntegerField(source="n_comments", read_only=True)
+
+    class Meta:
+        model = Question
+        fields = ["id", "video", "video_title", "text", "category", "modality", "drafted_answer", "state",
+                  "annotator", "annotator_name", "held_by", "comments", "version", "updated_at"]
+        read_only_fields = fields
+
+
+class BulkActionSerializer(serializers.Serializer):
+    project = serializers.IntegerField(min_value=1, help_text="The project's id.")
+    ids = serializers.ListField(child=serializers.IntegerField(min_value=1), min_length=1, max_length=BULK_MAX)
+    action = serializers.ChoiceField(choices=ACTIONS)
+    annotator = serializers.IntegerField(required=False, allow_null=True, help_text="For reassign: a member's id.")
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000,
+                                   help_text="For reject: why (the annotator sees it in the log).")
+
+
+class BulkSkipSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    why = serializers.CharField()
+
+
+class BulkResultSerializer(serializers.Serializer):
+    done = serializers.ListField(child=serializers.IntegerField())
+    skipped = BulkSkipSerializer(many=True)

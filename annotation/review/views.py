@@ -3,9 +3,12 @@ annotator and the funnel. Thin: each asks the services and selectors and renders
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
 from annotation.counting.views import hide_blind
+from annotation.counting.models import Category, Modality, QuestionState
 from annotation.counting.workspace import clue_count
 from annotation.projects import selectors
 from annotation.projects.errors import AppError
@@ -15,7 +18,9 @@ from annotation.projects.views import project_for_page
 from annotation.review import agreement, comments, double, hooks, quality, sampling
 from annotation.review import decisions as review
 from annotation.review import selectors as selectors_review
+from annotation.review import worktable
 from annotation.review.models import ReviewItem, ReviewQueue, ReviewState
+from pipeline.videos.models import Video
 
 
 @login_required
@@ -162,3 +167,46 @@ def funnel_page(request, pk: int):
 
     project, _ = project_for_page(request, pk, Capability.REVIEW)
     return render(request, "review/funnel.html", {"project": project, "steps": quality.funnel(project=project)})
+
+
+@login_required
+def question_table(request, pk: int):
+    """The project's questions in a table: filters, search, sorting, pages; managers act on a selection."""
+    project, _ = project_for_page(request, pk, Capability.REVIEW)
+    can_manage = selectors.can(user=request.user, project=project, capability=Capability.MANAGE)
+    if request.method == "POST":
+        project_for_page(request, pk, Capability.MANAGE)
+        ids = [int(v) for v in request.POST.getlist("question") if v.isdigit()]
+        annotator = request.POST.get("annotator", "")
+        try:
+            result = worktable.bulk(project=project, ids=ids, action=request.POST.get("action", ""), user=request.user,
+                                    annotator_id=int(annotator) if annotator.isdigit() else None,
+                                    reason=request.POST.get("reason", ""))
+        except AppError as exc:
+            messages.error(request, str(exc))
+        else:
+            if result.done:
+                messages.success(request, f"{request.POST.get('action')}: done for {len(result.done)} question(s).")
+            for pk_skipped, why in result.skipped[:10]:
+                messages.warning(request, f"Question {pk_skipped} skipped: {why}.")
+        return redirect(f"{reverse('question-table', args=[project.pk])}?{request.POST.get('query', '')}")
+    filters = worktable.Filters.from_query(request.GET)
+    for name, problem in filters.errors.items():
+        messages.error(request, f"{name}: {problem}")
+    rows = worktable.questions(project=project, filters=worktable.Filters()) if filters.errors else \
+        worktable.questions(project=project, filters=filters)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    members, reviewers = worktable.people(project=project)
+    query = request.GET.copy()
+    query.pop("page", None)
+    plain = query.copy()
+    plain.pop("sort", None)
+    return render(request, "review/question_table.html", {
+        "project": project, "page": page, "filters": filters, "can_manage": can_manage, "members": members,
+        "reviewers": reviewers, "query": query.urlencode(), "sortless": plain.urlencode(), "total": rows.count(),
+        "states": QuestionState.choices, "categories": Category.choices, "modalities": Modality.choices,
+        "videos": Video.objects.filter(project=project).order_by("title", "id"), "actions": worktable.ACTIONS,
+        "columns": [("id", "#"), ("video", "Video"), (None, "Question"), ("category", "Category"),
+                    ("count", "Count"), ("state", "State"), ("annotator", "Annotator"), ("updated", "Changed"),
+                    (None, "Comments")],
+    })
