@@ -92,3 +92,18 @@ def test_filters_and_membership(team, candidate, video):
     listed = api(team.annotator).get(f"/api/v1/candidates/?video={video.pk}&state=proposed").data["results"]
     assert [c["id"] for c in listed] == [candidate.pk]
     assert api(team.outsider).post(f"/api/v1/candidates/{candidate.pk}/accept/", {"version": 1}, format="json").status_code == 404
+
+
+def test_a_rejection_is_undone_and_logged(team, candidate):
+    from annotation.projects.models import AuditEntry
+
+    client = api(team.annotator)
+    client.post(f"/api/v1/candidates/{candidate.pk}/reject/", {"version": 1, "reason": "vague"}, format="json")
+    undone = client.post(f"/api/v1/candidates/{candidate.pk}/reopen/", {"version": 2}, format="json")
+    assert undone.status_code == 200 and undone.data["state"] == "proposed" and undone.data["reject_reason"] == ""
+    entry = AuditEntry.objects.get(target_type="candidate", target_id=candidate.pk, action="candidate.reopen")
+    assert entry.before["reject_reason"] == "vague" and entry.after["state"] == "proposed"
+    again = client.post(f"/api/v1/candidates/{candidate.pk}/reopen/", {"version": 3}, format="json")
+    assert again.status_code == 409 and "not rejected" in again.data["detail"]
+    assert api(team.outsider).post(f"/api/v1/candidates/{candidate.pk}/reopen/", {"version": 3},
+                                   format="json").status_code == 404

@@ -15,6 +15,8 @@ export interface CandidateRowProps {
   onAccept: (id: number) => void;
   onEdit: (id: number) => void;
   onReject: (id: number) => void;
+  /** Undo a rejection (absent: no undo offered). */
+  onReopen?: (id: number) => void;
 }
 
 export const COLUMN_COUNT = 7;
@@ -31,6 +33,7 @@ export const CandidateRow = memo(function CandidateRow({
   onAccept,
   onEdit,
   onReject,
+  onReopen,
 }: CandidateRowProps) {
   const textId = `s1-text-${c.id}`;
   const interval = formatInterval(c.query_start, c.query_end);
@@ -84,6 +87,11 @@ export const CandidateRow = memo(function CandidateRow({
         {c.state === 'accepted' && c.question !== null && <span className="s1-question">question #{c.question}</span>}
       </td>
       <td className="s1-actions">
+        {showActions && c.state === 'rejected' && onReopen !== undefined && (
+          <button type="button" title="Propose it again" aria-describedby={textId} disabled={busy} onClick={() => onReopen(c.id)}>
+            Undo rejection
+          </button>
+        )}
         {showActions && (
           <>
             <button

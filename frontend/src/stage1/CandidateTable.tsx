@@ -46,6 +46,7 @@ export function CandidateTable({ visible, page, tableRef }: { visible: Candidate
                 onAccept={page.accept}
                 onEdit={page.openEdit}
                 onReject={page.openReject}
+                onReopen={page.canReopen ? page.reopen : undefined}
               />
               {rowForm !== null && rowForm.id === c.id && (
                 <tr className="s1-form-row">

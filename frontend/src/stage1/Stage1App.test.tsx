@@ -95,6 +95,27 @@ describe('Stage1App', () => {
     expect(within(row(container, 3)).getByText('question #40')).toBeTruthy();
   });
 
+  it('undoes a rejection when the server offers it: the candidate is proposed again', async () => {
+    const base = makeData(ALL);
+    const { container, fetchImpl } = setup({ urls: { ...base.urls, reopen: '/api/v1/candidates/{id}/reopen/' } });
+    fireEvent.click(filterButton(/^Rejected/));
+    const reopened = { ...ALL[3], state: 'proposed' as const, reject_reason: '', version: ALL[3].version + 1 };
+    fetchImpl.mockResolvedValueOnce(jsonResponse(reopened));
+    fireEvent.click(within(row(container, 4)).getByRole('button', { name: 'Undo rejection' }));
+    await act(async () => {});
+    const [url, init] = fetchImpl.mock.calls[0]!;
+    expect(url).toBe('/api/v1/candidates/4/reopen/');
+    expect(JSON.parse(String(init?.body))).toEqual({ version: ALL[3].version });
+    fireEvent.click(filterButton(/^Proposed/));
+    expect(rowIds(container)).toContain(4);
+  });
+
+  it('offers no undo when the server does not', () => {
+    const { container } = setup();
+    fireEvent.click(filterButton(/^Rejected/));
+    expect(within(row(container, 4)).queryByRole('button', { name: 'Undo rejection' })).toBeNull();
+  });
+
   it('j / k and the arrows move the selection', () => {
     const { container } = setup();
     press('j');

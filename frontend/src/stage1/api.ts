@@ -134,6 +134,11 @@ export function rejectCandidate(
   return send(ctx, 'POST', candidateUrl(ctx.urls.reject, candidate.id), { version: candidate.version, reason });
 }
 
+/** Undo a rejection: the candidate is proposed again. */
+export function reopenCandidate(ctx: ApiContext, url: string, candidate: Pick<Candidate, 'id' | 'version'>): Promise<ApiResult> {
+  return send(ctx, 'POST', candidateUrl(url, candidate.id), { version: candidate.version });
+}
+
 /** PATCH only the changed fields, with the version the change was made against. */
 export function updateCandidate(
   ctx: ApiContext,

@@ -35,7 +35,7 @@ export interface Stage1State {
   error: string | null;
 }
 
-export type RequestKind = 'accept' | 'reject' | 'edit' | 'create';
+export type RequestKind = 'accept' | 'reject' | 'reopen' | 'edit' | 'create';
 
 export type Action =
   | { type: 'setFilter'; filter: Filter }
@@ -95,6 +95,7 @@ export function formKey(form: Form | null): number | null {
 
 const FORM_OF_REQUEST: Record<RequestKind, Form['kind'] | null> = {
   accept: null,
+  reopen: null,
   reject: 'reject',
   edit: 'edit',
   create: 'new',

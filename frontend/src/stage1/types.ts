@@ -36,6 +36,8 @@ export interface Stage1Urls {
   candidate: string;
   accept: string;
   reject: string;
+    /** Replace {id}; POST {version} undoes a rejection (absent: the page offers no undo). */
+    reopen?: string;
 }
 
 /** The page's `json_script` payload (`<script type="application/json" id="stage1-data">`). */

@@ -1,7 +1,7 @@
 import { useCallback, useMemo, useRef, useState } from 'react';
 import { useLatest } from '../shared/hooks';
 import { Store, useStore } from '../shared/store';
-import { acceptCandidate, createCandidate, rejectCandidate, updateCandidate, type ApiContext } from './api';
+import { acceptCandidate, createCandidate, rejectCandidate, reopenCandidate, updateCandidate, type ApiContext } from './api';
 import type { IntervalField } from './CandidateForm';
 import { changedFields, validateDraft, type Draft } from './draft';
 import { parseSeconds, playableInterval, roundTenth, secondsToInput } from './format';
@@ -49,6 +49,16 @@ export function useStage1({ video, urls, csrf_token: csrfToken, can_annotate: ca
       // Not while this row's form is open: the form's Save / Reject is the way out.
       if (!canAnnotate || c === undefined || !isEditable(c) || formKey(getState().form) === id) return;
       void run(id, 'accept', () => acceptCandidate(ctxRef.current, c));
+    },
+    [canAnnotate, getState, run, ctxRef],
+  );
+
+  const reopen = useCallback(
+    (id: number) => {
+      const c = getState().candidates.find((x) => x.id === id);
+      const url = ctxRef.current.urls.reopen;
+      if (!canAnnotate || c === undefined || c.state !== 'rejected' || url === undefined) return;
+      void run(id, 'reopen', () => reopenCandidate(ctxRef.current, url, c));
     },
     [canAnnotate, getState, run, ctxRef],
   );
@@ -141,6 +151,9 @@ export function useStage1({ video, urls, csrf_token: csrfToken, can_annotate: ca
     select,
     playCandidate,
     accept,
+    reopen,
+    /** The server offers undoing a rejection. */
+    canReopen: canAnnotate && urls.reopen !== undefined,
     openEdit,
     openReject,
     openNew,
