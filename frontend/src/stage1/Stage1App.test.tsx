@@ -99,13 +99,14 @@ describe('Stage1App', () => {
     const base = makeData(ALL);
     const { container, fetchImpl } = setup({ urls: { ...base.urls, reopen: '/api/v1/candidates/{id}/reopen/' } });
     fireEvent.click(filterButton(/^Rejected/));
-    const reopened = { ...ALL[3], state: 'proposed' as const, reject_reason: '', version: ALL[3].version + 1 };
+    const rejected = ALL[3]!;
+    const reopened = { ...rejected, state: 'proposed' as const, reject_reason: '', version: rejected.version + 1 };
     fetchImpl.mockResolvedValueOnce(jsonResponse(reopened));
     fireEvent.click(within(row(container, 4)).getByRole('button', { name: 'Undo rejection' }));
     await act(async () => {});
     const [url, init] = fetchImpl.mock.calls[0]!;
     expect(url).toBe('/api/v1/candidates/4/reopen/');
-    expect(JSON.parse(String(init?.body))).toEqual({ version: ALL[3].version });
+    expect(JSON.parse(String(init?.body))).toEqual({ version: rejected.version });
     fireEvent.click(filterButton(/^Proposed/));
     expect(rowIds(container)).toContain(4);
   });
