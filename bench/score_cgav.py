@@ -194,7 +194,7 @@ def naive_greedy_matching(gt_instances, pred_instances, iou_func):
     return matches
 
 
-def naive_cluster_pair_siou(gt, pred):
+def naive_cluster_pair_siou(gt, pred, siou=None):
     gt_by_f, pred_by_f = defaultdict(list), defaultdict(list)
     for f, box in gt:
         gt_by_f[f].append(box)

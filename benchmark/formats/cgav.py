@@ -204,9 +204,17 @@ def _canonical_clue_entries(category: str, clue: Any) -> list:
         entries = [{"start": seconds(e["start"]), "end": seconds(e["end"])} for e in clue]
         return sorted(entries, key=lambda e: (e["start"], e["end"]))
     if category == "object":
-        entries = [{"timestamp": e["timestamp"], "bbox": list(e["bbox"])} for e in clue]
+        entries = [_written_object(e) for e in clue]
         return sorted(entries, key=_object_key)
-    return attribute_clue(clue)
+    return attribute_clue([[_written_object(e) for e in cluster] for cluster in clue])
+
+
+def _written_object(entry: Mapping[str, Any]) -> dict[str, Any]:
+    """An object entry as written: timestamp to :data:`TIMESTAMP_DECIMALS` decimals, box by :func:`_box`."""
+    t = entry["timestamp"]
+    if not _is_number(t) or t < 0:
+        raise ValueError(f"timestamp must be a finite number >= 0, got {t!r}")
+    return {"timestamp": _round(t, TIMESTAMP_DECIMALS), "bbox": _box(entry["bbox"])}
 
 
 # -- items -----------------------------------------------------------------------------

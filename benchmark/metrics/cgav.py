@@ -62,7 +62,6 @@ from pathlib import Path
 from typing import Any, Iterable
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 TASK_MODES = ("long_acc", "ref_acc", "clue_acc")
 BLACK_BOX_MODES = ("long_acc", "ref_acc")
@@ -394,6 +393,69 @@ def compute_siou(box1, box2):
     return inter_area / union if union > 0 else 0.0
 
 
+_I64 = 1 << 63
+_SMALL = 1 << 26  # coordinates below this give areas below 2**53: numpy's arithmetic is Python's
+
+
+def _np_value(v):
+    """A coordinate as one element of numpy's ``np.array`` of four: ``("i", int)`` for int64, ``("f", float)``."""
+    if isinstance(v, float):
+        return ("f", v)
+    if isinstance(v, int):
+        return ("i", int(v))
+    raise TypeError(f"not a number: {v!r}")
+
+
+def _np_box(box):
+    corners = [min(box[0], box[2]), min(box[1], box[3]), max(box[0], box[2]), max(box[1], box[3])]
+    if all(isinstance(c, bool) for c in corners):
+        raise TypeError("numpy boolean subtract")  # np.array of four bools: `-` raises there
+    values = [_np_value(c) for c in corners]
+    if any(kind == "f" for kind, _ in values):
+        return [("f", float(v)) for _, v in values]
+    if any(not -_I64 <= v < _I64 for _, v in values):
+        return [("o", v) for _, v in values]  # an object array: exact Python ints (uint64 not reproduced)
+    return values
+
+
+def _wrap(v: int) -> int:
+    return ((v + _I64) % (1 << 64)) - _I64
+
+
+def _np_op(a, b, op):
+    (ka, va), (kb, vb) = a, b
+    if ka == "f" or kb == "f":
+        return ("f", op(float(va), float(vb)))
+    if ka == "o" or kb == "o":
+        return ("o", op(va, vb))
+    return ("i", _wrap(op(va, vb)))
+
+
+def _np_max0(a):
+    return a if a[1] > 0 else ("i", 0)
+
+
+def compute_siou_numpy(box1, box2):
+    """``compute_sIoU`` as VLMEvalKit runs it, with each box a numpy array: int64 when all four corners are
+    integers, so areas beyond 2**63 wrap around, and int64 values are turned into doubles before dividing."""
+    if all(type(v) is int and -_SMALL < v < _SMALL or type(v) is float for v in (*box1[:4], *box2[:4])) \
+            and len(box1) >= 4 and len(box2) >= 4:
+        return compute_siou(box1, box2)
+    a, b = _np_box(box1), _np_box(box2)
+    sub, mul, add = (lambda x, y: x - y), (lambda x, y: x * y), (lambda x, y: x + y)
+    ix1, iy1 = max(a[0], b[0], key=lambda t: t[1]), max(a[1], b[1], key=lambda t: t[1])
+    ix2, iy2 = min(a[2], b[2], key=lambda t: t[1]), min(a[3], b[3], key=lambda t: t[1])
+    inter = _np_op(_np_max0(_np_op(ix2, ix1, sub)), _np_max0(_np_op(iy2, iy1, sub)), mul)
+    area1 = _np_op(_np_op(a[2], a[0], sub), _np_op(a[3], a[1], sub), mul)
+    area2 = _np_op(_np_op(b[2], b[0], sub), _np_op(b[3], b[1], sub), mul)
+    union = _np_op(_np_op(area1, area2, add), inter, sub)
+    if not union[1] > 0:
+        return 0.0
+    if inter[0] == "o" and union[0] == "o":
+        return inter[1] / union[1]
+    return float(inter[1]) / float(union[1])
+
+
 def greedy_match(iou: list[list[float]]) -> list[tuple[int, int, float]]:
     """VLMEvalKit's ``greedy_matching`` on a precomputed IoU matrix, by one sort.
 
@@ -434,7 +496,8 @@ def _cluster_pair_tiou(gt, pred) -> float:
     return math.sqrt(loc_acc * max(0, count_penalty))
 
 
-def _cluster_pair_siou(gt, pred) -> float:
+def _cluster_pair_siou(gt, pred, siou=None) -> float:
+    siou = siou or compute_siou
     gt_by_f: dict = defaultdict(list)
     pred_by_f: dict = defaultdict(list)
     for f, box in gt:
@@ -447,7 +510,7 @@ def _cluster_pair_siou(gt, pred) -> float:
         gt_f = gt_by_f.get(f, [])
         pred_f = pred_by_f.get(f, [])
         if gt_f and pred_f:
-            matrix = [[compute_siou(g, p) for p in pred_f] for g in gt_f]
+            matrix = [[siou(g, p) for p in pred_f] for g in gt_f]
             loc_sum = sum([v for _, _, v in greedy_match(matrix)])
         else:
             loc_sum = 0  # sum([]) in VLMEvalKit
@@ -457,7 +520,98 @@ def _cluster_pair_siou(gt, pred) -> float:
     return wcs / max(len(all_f), 1)
 
 
-def compute_wcs_unlabeled(gt_clusters, pred_clusters, iou_type: str):
+def _augmenting_path(nc, cost, u, v, path, row4col, spc, i, SR, SC, remaining):
+    min_val = 0.0
+    num_remaining = nc
+    for it in range(nc):
+        remaining[it] = nc - it - 1
+    for k in range(len(SR)):
+        SR[k] = False
+    for k in range(nc):
+        SC[k] = False
+        spc[k] = math.inf
+    sink = -1
+    while sink == -1:
+        index = -1
+        lowest = math.inf
+        SR[i] = True
+        row = cost[i]
+        ui = u[i]
+        for it in range(num_remaining):
+            j = remaining[it]
+            r = min_val + row[j] - ui - v[j]
+            if r < spc[j]:
+                path[j] = i
+                spc[j] = r
+            if spc[j] < lowest or (spc[j] == lowest and row4col[j] == -1):
+                lowest = spc[j]
+                index = it
+        min_val = lowest
+        if min_val == math.inf:
+            return -1, min_val
+        j = remaining[index]
+        if row4col[j] == -1:
+            sink = j
+        else:
+            i = row4col[j]
+        SC[j] = True
+        num_remaining -= 1
+        remaining[index] = remaining[num_remaining]
+    return sink, min_val
+
+
+def linear_sum_assignment(cost) -> tuple[list[int], list[int]]:
+    """scipy's ``linear_sum_assignment`` (minimising; Crouse's shortest augmenting path, as in scipy's
+    ``rectangular_lsap``), step for step in plain Python, so that ties pick the same pairs without importing
+    scipy.optimize (0.3 s).  ``cost``: a list of rows or a 2-d array; returns (rows, cols) as scipy orders them.
+    """
+    cost = [[float(x) for x in row] for row in cost]
+    nr = len(cost)
+    nc = len(cost[0]) if nr else 0
+    if nr == 0 or nc == 0:
+        return [], []
+    transpose = nc < nr
+    if transpose:
+        cost = [list(col) for col in zip(*cost)]
+        nr, nc = nc, nr
+    for row in cost:
+        for x in row:
+            if x != x or x == -math.inf:
+                raise ValueError("matrix contains invalid numeric entries")
+    u = [0.0] * nr
+    v = [0.0] * nc
+    spc = [math.inf] * nc
+    path = [-1] * nc
+    col4row = [-1] * nr
+    row4col = [-1] * nc
+    SR = [False] * nr
+    SC = [False] * nc
+    remaining = [0] * nc
+    for cur in range(nr):
+        sink, min_val = _augmenting_path(nc, cost, u, v, path, row4col, spc, cur, SR, SC, remaining)
+        if sink < 0:
+            raise ValueError("cost matrix is infeasible")
+        u[cur] += min_val
+        for i in range(nr):
+            if SR[i] and i != cur:
+                u[i] += min_val - spc[col4row[i]]
+        for j in range(nc):
+            if SC[j]:
+                v[j] -= min_val - spc[j]
+        j = sink
+        while True:
+            i = path[j]
+            row4col[j] = i
+            col4row[i], j = j, col4row[i]
+            if i == cur:
+                break
+    if transpose:
+        order = sorted(range(nr), key=lambda k: col4row[k])
+        return [col4row[k] for k in order], order
+    return list(range(nr)), col4row
+
+
+def compute_wcs_unlabeled(gt_clusters, pred_clusters, iou_type: str, siou=None):
     """Hungarian matching of clusters on the pair scores; sum of matched scores / K.
 
     Returns None where VLMEvalKit's alarm would fire; raises where it raises
@@ -469,7 +623,8 @@ def compute_wcs_unlabeled(gt_clusters, pred_clusters, iou_type: str):
         score_matrix = np.zeros((K, M))
         for i in range(K):
             for j in range(M):
-                score_matrix[i, j] = pair(gt_clusters[i], pred_clusters[j])
+                score_matrix[i, j] = (pair(gt_clusters[i], pred_clusters[j]) if iou_type == "tIoU"
+                                      else pair(gt_clusters[i], pred_clusters[j], siou))
         row_ind, col_ind = linear_sum_assignment(-score_matrix)
         matched = [score_matrix[i, j] for i, j in zip(row_ind, col_ind)]
         return sum(matched) / K
@@ -487,7 +642,7 @@ def _frame_index(clues: list[dict]) -> dict:
     return order
 
 
-def _wcs_item(clue, category: str, response) -> tuple[Any, float | None, int]:
+def _wcs_item(clue, category: str, response, siou=None) -> tuple[Any, float | None, int]:
     """``(parsed, wcs, ifa)`` of one white-box answer, as ``post_process`` scores it."""
     parsed, ok = parse_clues(response, category)
     if not ok:
@@ -499,11 +654,11 @@ def _wcs_item(clue, category: str, response) -> tuple[Any, float | None, int]:
         elif category == "object":
             frames = _frame_index(clue)
             gt = [(frames[c["timestamp"]], c["bbox"]) for c in clue]
-            wcs = compute_wcs_unlabeled([gt], [parsed], "sIoU")
+            wcs = compute_wcs_unlabeled([gt], [parsed], "sIoU", siou)
         else:
             frames = _frame_index([c for cluster in clue for c in cluster])
             gt = [[(frames[c["timestamp"]], c["bbox"]) for c in cluster] for cluster in clue]
-            wcs = compute_wcs_unlabeled(gt, list(parsed.values()), "sIoU")
+            wcs = compute_wcs_unlabeled(gt, list(parsed.values()), "sIoU", siou)
     except Exception:
         return parsed, 0, 0
     return parsed, (None if wcs is None else float(wcs)), 1
@@ -554,6 +709,7 @@ class ItemScore:
     wcs: float | None = None
     ifa: int | None = None
     raw: str | None = None
+    note: str = ""
 
 
 @dataclass
@@ -640,13 +796,14 @@ def _aggregate(rows: list[tuple[ItemScore, float | None]], prefix: str, mode: st
 
 
 def score(truth: list[dict], predictions: Iterable[dict], *, vlmevalkit_compat: bool = False,
-          excel_roundtrip: bool = False) -> Report:
+          excel_roundtrip: bool = False, int64_boxes: bool = False) -> Report:
     """Score predictions against the truth items (``cg-av-counting.json``'s list).
 
     ``index`` in a prediction is the item's position in ``truth`` (what
     VLMEvalKit's TSV assigns).  Predictions are validated as
     ``load_predictions`` does (PredictionError).  See the module docstring for
-    ``vlmevalkit_compat`` and ``excel_roundtrip``.
+    ``vlmevalkit_compat`` and ``excel_roundtrip``.  ``int64_boxes``: box IoUs as VLMEvalKit's numpy arrays
+    compute them (:func:`compute_siou_numpy`).
     """
     by_key: dict[tuple[int, str], Any] = {}
     for n, rec in enumerate(predictions):
@@ -680,7 +837,8 @@ def score(truth: list[dict], predictions: Iterable[dict], *, vlmevalkit_compat: 
                 else:
                     item.acc, item.oboa, item.err, err2 = 0, 0, 0, 0
             elif mode == "clue_acc":
-                item.pred, item.wcs, item.ifa = _wcs_item(gt, category, raw or "")
+                item.pred, item.wcs, item.ifa = _wcs_item(gt, category, raw or "",
+                                                          compute_siou_numpy if int64_boxes else None)
             else:
                 item.pred, item.acc, item.oboa, item.err, err2 = _count_item(gt, raw or "")
             scored.append((item, err2))

@@ -91,6 +91,9 @@ class Submission(models.Model):
     scored_indices = models.JSONField(null=True, blank=True)
     state = models.CharField(max_length=16, choices=SubmissionState.choices, default=SubmissionState.PENDING)
     metrics = models.JSONField(null=True, blank=True)
+    # Every scoring profile of the format: {profile: {"metrics", "published", "errors", "pin"}}; `metrics` above
+    # is the "strict" profile's. Null for submissions scored before profiles existed.
+    profile_metrics = models.JSONField(null=True, blank=True)
     error = models.TextField(blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -62,3 +62,32 @@ def worst_items(*, submission: Submission, limit: int = 25) -> list[dict]:
                      "scores": {k: i.get(k) for k in ("status", "tiou", "viou", "obj_acc")},
                      "prediction": predictions.get(key), "truth": truth.get(key)})
     return rows
+
+
+def profile_choice(*, release: Release, requested: str | None) -> tuple[str, list[tuple[str, str]]]:
+    """The scoring profile a leaderboard shows (the requested one if the format has it, else the format's
+    default) and the choices: (name, the commit it reproduces)."""
+    from benchmark.releases.scoring import DEFAULT_PROFILE, PINS, PROFILES
+
+    profiles = PROFILES.get(release.format, ())
+    chosen = requested if requested in profiles else DEFAULT_PROFILE.get(release.format, "strict")
+    return chosen, [(name, PINS[release.format][name]) for name in profiles]
+
+
+def profile_result(*, submission: Submission, profile: str) -> dict:
+    """{"metrics", "published", "errors"} of one profile; a submission scored before profiles has "strict" only."""
+    stored = (submission.profile_metrics or {}).get(profile)
+    if stored is not None:
+        return stored
+    if profile == "strict" and submission.metrics is not None:
+        return {"metrics": submission.metrics, "published": submission.metrics, "errors": {}}
+    return {"metrics": {}, "published": {}, "errors": {"": "not scored under this profile (scored before profiles)"}}
+
+
+def disagreements(*, submission: Submission, limit: int = 200) -> tuple[list[dict], int]:
+    """The items on which the scoring profiles disagree (the first `limit`), and how many there are."""
+    path = submission_dir(submission) / "disagreements.json"
+    if not path.exists():
+        return [], 0
+    rows = json.loads(path.read_text(encoding="utf-8"))
+    return rows[:limit], len(rows)

@@ -11,11 +11,11 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from annotation.projects.models import Project, ProjectKind
-from benchmark.releases.errors import ReleaseError
+from benchmark.releases.errors import ReleaseError, public
 from benchmark.releases.exporters import EXPORTERS
 from benchmark.releases.manifest import MANIFEST, build_manifest, dump_manifest, file_table
 from benchmark.releases.models import Release, ReleaseFile, ReleaseFormat, ReleaseState, Submission, SubmissionState
-from benchmark.releases.scoring import ScoringError, evaluate
+from benchmark.releases.scoring import ScoringError, evaluate_all
 from pipeline.jobs.services import enqueue_job
 
 SCHEMA_VERSION = {ReleaseFormat.CG_AV_COUNTING: "1", ReleaseFormat.R_AVST: "1", ReleaseFormat.HF_PARQUET: "1"}
@@ -146,20 +146,27 @@ def submit_predictions(*, release: Release, model_name: str, upload, user=None, 
 
 
 def score_submission(submission) -> None:
-    """Score the predictions with the release's own truth file; per-item scores go to items.json beside them."""
+    """Score the predictions with the release's own truth file under every profile of its format. The "strict"
+    metrics go to `metrics`, every profile's to `profile_metrics`; per-item scores (items.json: strict,
+    items-<profile>.json) and the items on which the profiles disagree (disagreements.json) beside the file."""
     import json
-
 
     release = submission.release
     try:
-        result = evaluate(
+        result = evaluate_all(
             format=release.format, truth_path=truth_path(release),
             predictions_path=Path(settings.MEDIA_ROOT) / submission.file.name, indices=submission.scored_indices,
+            word_vectors=getattr(settings, "CLUEBENCH_AVST_WORD_VECTORS", "") or None,
         )
     except ScoringError as exc:
-        type(submission).objects.filter(pk=submission.pk).update(state=SubmissionState.FAILED, error=str(exc))
-        raise ReleaseError(str(exc)) from None
-    (submission_dir(submission) / "items.json").write_text(json.dumps(result["items"]), encoding="utf-8")
+        type(submission).objects.filter(pk=submission.pk).update(state=SubmissionState.FAILED, error=public(str(exc)))
+        raise ReleaseError(public(str(exc))) from None
+    folder = submission_dir(submission)
+    for profile, items in result["items"].items():
+        (folder / f"items-{profile}.json").write_text(json.dumps(items), encoding="utf-8")
+    (folder / "items.json").write_text(json.dumps(result["items"]["strict"]), encoding="utf-8")
+    (folder / "disagreements.json").write_text(json.dumps(result["disagreements"]), encoding="utf-8")
     type(submission).objects.filter(pk=submission.pk).update(
-        state=SubmissionState.SCORED, metrics=result["metrics"], error=""
+        state=SubmissionState.SCORED, metrics=result["profiles"]["strict"]["metrics"],
+        profile_metrics=result["profiles"], error="",
     )

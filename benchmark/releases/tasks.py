@@ -1,6 +1,6 @@
 """The export queue's tasks: thin wrappers over benchmark.releases.services."""
 
-from benchmark.releases.errors import ReleaseError
+from benchmark.releases.errors import ReleaseError, public
 from benchmark.releases.models import Release, ReleaseState, Submission, SubmissionState
 from benchmark.releases.services import export_release as export
 from benchmark.releases.services import score_submission as score
@@ -20,12 +20,12 @@ def export_release(job, progress, *, release_id: int):
         export(release)
     except ReleaseError as exc:
         Release.objects.filter(pk=release_id).exclude(state=ReleaseState.FROZEN).update(
-            state=ReleaseState.FAILED, error=str(exc)
+            state=ReleaseState.FAILED, error=public(str(exc))
         )
         raise ExportFailed(str(exc)) from None
     except Exception as exc:
         Release.objects.filter(pk=release_id).exclude(state=ReleaseState.FROZEN).update(
-            state=ReleaseState.FAILED, error=f"{type(exc).__name__}: {exc}"
+            state=ReleaseState.FAILED, error=public(f"{type(exc).__name__}: {exc}")
         )
         raise
     progress(1, 1)
@@ -41,6 +41,6 @@ def score_submission(job, progress, *, submission_id: int):
         raise ExportFailed(str(exc)) from None
     except Exception as exc:
         Submission.objects.filter(pk=submission_id).update(
-            state=SubmissionState.FAILED, error=f"scoring failed: {type(exc).__name__}: {exc}"
+            state=SubmissionState.FAILED, error=public(f"scoring failed: {type(exc).__name__}: {exc}")
         )
         raise

@@ -98,11 +98,17 @@ def release_detail(request, pk: int):
     if release.state == ReleaseState.FROZEN and release.format in services.TRUTH_FILES:
         charts = with_scale((cgav_stats if release.format == ReleaseFormat.CG_AV_COUNTING else ravst_stats)(truth_path(release)))
     columns = LEADERBOARD_COLUMNS.get(release.format, [])
+    profile, profiles = release_selectors.profile_choice(release=release, requested=request.GET.get("profile"))
     submissions = list(release.submissions.order_by("-is_human_baseline", "-created_at"))
-    rows = [(s, [metric(s.metrics, key) for key, _ in columns], baseline.coverage(submission=s)) for s in submissions]
+    rows = []
+    for s in submissions:
+        result = release_selectors.profile_result(submission=s, profile=profile)
+        rows.append((s, [metric(result["metrics"], key) for key, _ in columns], baseline.coverage(submission=s),
+                     "; ".join(result.get("errors", {}).values()) if s.state == SubmissionState.SCORED else ""))
     return render(request, "releases/release_detail.html", {
         "release": release, "project": project, "can_manage": can_manage, "charts": charts,
         "files": release.files.order_by("path"), "columns": columns, "rows": rows,
+        "profile": profile, "profiles": profiles,
         "scorable": release.format in services.TRUTH_FILES,
         "baseline_buildable": release.format == ReleaseFormat.CG_AV_COUNTING and release.state == ReleaseState.FROZEN,
     })
@@ -140,12 +146,28 @@ def release_zip(request, pk: int):
 def submission_detail(request, pk: int):
     submission = get_object_or_404(Submission.objects.select_related("release__project"), pk=pk)
     project_for_page(request, submission.release.project_id)
-    columns = LEADERBOARD_COLUMNS.get(submission.release.format, [])
-    breakdown = []
-    if submission.state == SubmissionState.SCORED and submission.release.format == ReleaseFormat.CG_AV_COUNTING:
-        breakdown = sorted((k, v) for k, v in submission.metrics.items() if k.startswith(("by_category/", "by_type/")))
+    release = submission.release
+    columns = LEADERBOARD_COLUMNS.get(release.format, [])
+    breakdown, side_by_side, profile_errors, disagreements, n_disagreements = [], [], [], [], 0
+    _, profiles = release_selectors.profile_choice(release=release, requested=None)
+    names = [name for name, _ in profiles]
+    if submission.state == SubmissionState.SCORED:
+        if release.format == ReleaseFormat.CG_AV_COUNTING:
+            breakdown = sorted((k, v) for k, v in submission.metrics.items() if k.startswith(("by_category/", "by_type/")))
+        results = {name: release_selectors.profile_result(submission=submission, profile=name) for name in names}
+        for key, label in columns:
+            cells = []
+            for name in names:
+                value = metric(results[name]["metrics"], key)
+                published = metric(results[name].get("published"), key)
+                cells.append((value, published if published is not None and published != value else None))
+            side_by_side.append((label, cells))
+        profile_errors = [(name, mode, text) for name in names for mode, text in results[name].get("errors", {}).items()]
+        disagreements, n_disagreements = release_selectors.disagreements(submission=submission)
     return render(request, "releases/submission_detail.html", {
-        "submission": submission, "release": submission.release, "project": submission.release.project,
-        "headline": [(label, metric(submission.metrics, key)) for key, label in columns],
-        "breakdown": breakdown, "worst": release_selectors.worst_items(submission=submission) if submission.state == SubmissionState.SCORED else [],
+        "submission": submission, "release": release, "project": release.project,
+        "profiles": profiles, "side_by_side": side_by_side, "profile_errors": profile_errors,
+        "disagreements": disagreements, "n_disagreements": n_disagreements,
+        "breakdown": breakdown,
+        "worst": release_selectors.worst_items(submission=submission) if submission.state == SubmissionState.SCORED else [],
     })

@@ -114,3 +114,28 @@ def test_memberships_are_made_by_username_and_keep_their_user(team, foreign):
 def test_memberships_list_only_the_projects_members(team, foreign):
     listed = api(team.manager).get(reverse("membership-list")).data["results"]
     assert {m["username"] for m in listed} == {"annotator-user", "reviewer-user", "manager-user"}
+
+
+def test_a_frozen_release_is_read_only_in_the_admin(team, staff_manager):
+    from django.utils import timezone
+
+    from benchmark.releases.models import Release
+
+    release = Release.objects.create(project=team.project, version="1.0.0", format="cg-av-counting", state="frozen",
+                                     manifest={"counts": {}}, frozen_at=timezone.now())
+    url = reverse("admin:releases_release_change", args=[release.pk])
+    page = staff_manager.get(url)
+    assert page.status_code == 200 and 'name="version"' not in page.content.decode()  # shown, not a form field
+    posted = staff_manager.post(url, {"project": team.project.pk, "version": "9.9.9", "format": "cg-av-counting",
+                                      "state": "pending"})
+    assert posted.status_code == 403
+    release.refresh_from_db()
+    assert release.version == "1.0.0" and release.state == "frozen"
+
+
+def test_failures_shown_to_members_name_no_server_path():
+    from benchmark.releases.errors import public
+
+    said = public("scoring failed: ValueError: /srv/cluebench/media/submissions/12/preds.jsonl line 3: bad JSON")
+    assert said == "scoring failed: ValueError: preds.jsonl line 3: bad JSON"
+    assert public("a/b is a ratio, 3/4 too") == "a/b is a ratio, 3/4 too"
