@@ -6,7 +6,7 @@ Each simulated annotator logs in (logins spread over the first ten seconds), the
 its question's whole document every 5 s (the workspace's autosave: the version it read, a changed text and a
 few clues; a 409 reloads and goes on), fetches two exact frames a second (random indices of a processed video,
 so the server decodes many of them), and loads its workspace page every minute. The script prints p50 and p95
-per request type and the error counts. With --ramp it runs growing crowds (10, 25, 50, 75, 100, 150, 200) and
+per request type and the error counts. With --ramp it runs growing crowds (10, 20, 30, 40, 50, 60, 80, 100, 150, 200) and
 prints the largest for which the p95 of a save stays under 150 ms. The client runs on the same machine as the
 server, as a browser's would not: the figures include it. Nothing here passes or fails.
 
@@ -176,7 +176,7 @@ def main():
         requests.get(args.url + "/accounts/login/", timeout=5)
     except requests.RequestException:
         sys.exit(f"no server at {args.url}: start it with `make run` first")
-    sizes = [10, 25, 50, 75, 100, 150, 200] if args.ramp else [args.annotators]
+    sizes = [10, 20, 30, 40, 50, 60, 80, 100, 150, 200] if args.ramp else [args.annotators]
     crowd, password, video, frames = setup(max(sizes))
     best = None
     for n in sizes:

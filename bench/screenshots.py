@@ -46,9 +46,10 @@ def pages() -> list[tuple[str, str]]:
                   (f"{tag}-quality", f"{p}/quality/"), (f"{tag}-quality-me", f"{p}/quality/me/"),
                   (f"{tag}-funnel", f"{p}/funnel/"), (f"{tag}-releases", f"{p}/releases/"), (f"{tag}-llm", f"{p}/llm/")]
         if project.kind == "counting":
-            found.append((f"{tag}-stage1", f"{p}/stage1/"))
+            found += [(f"{tag}-stage1", f"{p}/stage1/"), (f"{tag}-questions", f"{p}/questions/")]
         else:
-            found += [(f"{tag}-avst", f"{p}/avst/"), (f"{tag}-filtering", f"{p}/avst/filtering/")]
+            found += [(f"{tag}-avst", f"{p}/avst/"), (f"{tag}-filtering", f"{p}/avst/filtering/"),
+                      (f"{tag}-qa", f"{p}/avst/qa/")]
         video = Video.objects.filter(project=project).order_by("id").first()
         if video is not None:
             found.append((f"{tag}-video", f"/videos/{video.pk}/"))

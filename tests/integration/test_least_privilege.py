@@ -139,3 +139,9 @@ def test_failures_shown_to_members_name_no_server_path():
     said = public("scoring failed: ValueError: /srv/cluebench/media/submissions/12/preds.jsonl line 3: bad JSON")
     assert said == "scoring failed: ValueError: preds.jsonl line 3: bad JSON"
     assert public("a/b is a ratio, 3/4 too") == "a/b is a ratio, 3/4 too"
+
+
+def test_a_staff_manager_sees_the_project_home_with_the_admin_link(team, staff_manager):
+    page = staff_manager.get(reverse("project-home", args=[team.project.pk]))
+    assert page.status_code == 200
+    assert reverse("admin:projects_membership_changelist") in page.content.decode()
