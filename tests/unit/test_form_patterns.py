@@ -1,6 +1,7 @@
 """Every `pattern` of a page's form is a valid regular expression as browsers compile it today (the `v` flag, in
 which a bare `-` at the end of a character class is an error), so no field logs an error and skips its check."""
 
+import json
 import re
 import shutil
 import subprocess
@@ -20,7 +21,5 @@ def test_form_patterns_compile_with_the_v_flag():
                 for m in PATTERN.finditer(path.read_text())}
     assert patterns, "the release form has a pattern"
     script = "for (const p of JSON.parse(process.argv[1])) new RegExp('^(?:' + p + ')$', 'v');"
-    import json
-
     done = subprocess.run([node, "-e", script, json.dumps(sorted(patterns))], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
