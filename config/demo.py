@@ -16,6 +16,7 @@ from django.db import transaction
 
 from annotation.avst.ingest import apply_filtering
 from annotation.avst.models import AVObject, Event
+from annotation.counting.models import Question, QuestionState
 from annotation.projects.admin import managers_group
 from annotation.projects.models import Membership, Project, ProjectKind, Role, Source
 from pipeline.jobs.models import Job, JobState
@@ -111,7 +112,25 @@ def ensure_demo_project(*, videos: int, seconds: float, dispatch: bool = True) -
                         dispatch=dispatch,
                     )
                 )
+            if number == 1:
+                _ensure_demo_question(video, spec)
     return project, jobs
+
+
+DEMO_QUESTION = "How many times does a beep sound?"
+
+
+def _ensure_demo_question(video: Video, spec: synthetic.SyntheticSpec) -> None:
+    """One event question in stage 3 on the first demo video: its count drafted and its reference interval marked
+    (the first minute), so that its event clue proposals are computed (with no model weights: acoustic onsets)
+    once the video is ready and the question is opened in the workspace; the clues are left to people."""
+    end = round(min(spec.duration, 60.0), 3)
+    count = sum(1 for b in spec.beeps if b.end <= end)
+    Question.objects.get_or_create(
+        video=video, text=DEMO_QUESTION,
+        defaults={"category": "event", "modality": "A", "drafted_answer": count, "ref_start": 0.0, "ref_end": end,
+                  "state": QuestionState.ANSWERED},
+    )
 
 
 DEMO_AVST_PROJECT = "demo-avst"

@@ -247,6 +247,14 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ProjectKindEnum": "annotation.projects.models.ProjectKind",
         "CategoryEnum": "annotation.counting.models.Category",
+        # Many rows have a "state": each choice set gets its own name.
+        "DecisionEnum": "annotation.projects.models.Decision",
+        "QuestionStateEnum": "annotation.counting.models.QuestionState",
+        "ReviewStateEnum": "annotation.review.models.ReviewState",
+        "JobStateEnum": "pipeline.jobs.models.JobState",
+        "VideoStatusEnum": "pipeline.videos.models.VideoStatus",
+        "ReleaseStateEnum": "benchmark.releases.models.ReleaseState",
+        "SubmissionStateEnum": "benchmark.releases.models.SubmissionState",
     },
 }
 

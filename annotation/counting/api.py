@@ -10,11 +10,16 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from annotation.counting import services, workspace
+from annotation.counting import proposals, services, workspace
 from annotation.counting.models import CandidateQuestion, Question, QuestionState
 from annotation.counting.serializers import (
     CandidateDecisionSerializer,
     CandidateQuestionSerializer,
+    ClueProposalSerializer,
+    ProposalDecisionSerializer,
+    ProposalListSerializer,
+    ProposalRequestResultSerializer,
+    ProposalRequestSerializer,
     QuestionDocumentSerializer,
     QuestionPatchSerializer,
     QuestionSerializer,
@@ -23,6 +28,7 @@ from annotation.counting.serializers import (
 )
 from annotation.projects.api import ProjectScopedViewSet
 from annotation.projects.documents import VersionedBody, VersionedDocumentViewSet
+from annotation.projects import selectors as project_selectors
 from annotation.projects.errors import NotEditable, Stale
 from annotation.projects.permissions import Capability
 
@@ -42,6 +48,7 @@ class CandidateQuestionViewSet(
         "partial_update": Capability.ANNOTATE,
         "accept": Capability.ANNOTATE,
         "reject": Capability.ANNOTATE,
+        "reopen": Capability.ANNOTATE,
     }
 
     def get_queryset(self):
@@ -99,6 +106,16 @@ class CandidateQuestionViewSet(
             reason=decision.validated_data.get("reason", "")))
 
 
+    @extend_schema(request=CandidateDecisionSerializer, responses={200: CandidateQuestionSerializer})
+    @action(detail=True, methods=["post"], serializer_class=CandidateDecisionSerializer)
+    def reopen(self, request, pk=None):
+        """Undo a rejection: the candidate is proposed again."""
+        decision = CandidateDecisionSerializer(data=request.data)
+        decision.is_valid(raise_exception=True)
+        return self._decide(self.get_object(), lambda c: services.reopen_candidate(
+            candidate=c, user=request.user, expected_version=decision.validated_data["version"]))
+
+
 class QuestionViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, ProjectScopedViewSet
 ):
@@ -145,7 +162,9 @@ class QuestionDocViewSet(VersionedDocumentViewSet):
     serializer_class = QuestionDocumentSerializer
     project_field = "video__project"
     capabilities = {"retrieve": Capability.VIEW, "update": Capability.ANNOTATE, "submit": Capability.ANNOTATE,
-                    "take_over": Capability.REVIEW}
+                    "take_over": Capability.REVIEW, "proposals": Capability.VIEW,
+                    "accept_proposal": Capability.ANNOTATE, "reject_proposal": Capability.ANNOTATE,
+                    "request_proposals": Capability.MANAGE}
 
     def get_queryset(self):
         return workspace.visible(super().get_queryset(), user=self.request.user)
@@ -178,3 +197,50 @@ class QuestionDocViewSet(VersionedDocumentViewSet):
         """Reviewers and managers: take over a question someone else is working on (the log says whose it was)."""
         question = workspace.take_over(question=self.get_object(), user=request.user)
         return Response(self.document(self.reloaded(question)))
+
+    @extend_schema(request=None, responses={200: ProposalListSerializer})
+    @action(detail=True, methods=["get"], serializer_class=ProposalListSerializer)
+    def proposals(self, request, pk=None):
+        """The machine's event clue proposals of the question (every state), earliest first."""
+        question = self.get_object()
+        rows = proposals.proposals_of(question)
+        return Response({
+            "proposals": ClueProposalSerializer(rows, many=True).data,
+            "computing": proposals.busy(question),
+            "can_request": project_selectors.can(user=request.user, project=question.video.project,
+                                                 capability=Capability.MANAGE),
+        })
+
+    def _decide_proposal(self, request, apply):
+        question = self.get_object()
+        body = ProposalDecisionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            done = apply(question, body.validated_data["version"])
+        except (Stale, NotEditable) as error:
+            raise self.with_current(question, error) from None
+        return Response(self.document(self.reloaded(done)))
+
+    @extend_schema(request=ProposalDecisionSerializer, responses={200: QuestionDocumentSerializer})
+    @action(detail=True, methods=["post"], url_path=r"proposals/(?P<proposal_id>[0-9]+)/accept",
+            serializer_class=ProposalDecisionSerializer)
+    def accept_proposal(self, request, pk=None, proposal_id=None):
+        """Accept a proposal with the document's version: it becomes a clue that keeps its provenance."""
+        return self._decide_proposal(request, lambda q, version: workspace.accept_proposal(
+            question=q, proposal_id=int(proposal_id), expected_version=version, user=request.user))
+
+    @extend_schema(request=ProposalDecisionSerializer, responses={200: QuestionDocumentSerializer})
+    @action(detail=True, methods=["post"], url_path=r"proposals/(?P<proposal_id>[0-9]+)/reject",
+            serializer_class=ProposalDecisionSerializer)
+    def reject_proposal(self, request, pk=None, proposal_id=None):
+        """Reject a proposal with the document's version: remembered, so a rerun does not bring it back."""
+        return self._decide_proposal(request, lambda q, version: workspace.reject_proposal(
+            question=q, proposal_id=int(proposal_id), expected_version=version, user=request.user))
+
+    @extend_schema(request=ProposalRequestSerializer, responses={202: ProposalRequestResultSerializer})
+    @action(detail=True, methods=["post"], url_path="proposals/request", serializer_class=ProposalRequestSerializer)
+    def request_proposals(self, request, pk=None):
+        """Managers: compute the question's event proposals again (decided ones stay; rejected ones do not return)."""
+        question = self.get_object()
+        job = proposals.request(question=question, force=True)
+        return Response({"job": job.pk if job else None, "queue": job.queue if job else ""}, status=202)

@@ -165,6 +165,46 @@ class Question(models.Model):
         return self.text[:80]
 
 
+class ClueProposal(models.Model):
+    """A machine's proposal of one clue of a question (an event interval: start/end on the proxy's timeline), with
+    the model, its version and its score. Never truth by itself: a person's accept makes it a ``Clue`` that links
+    back here (the provenance); a rejection is remembered, so a rerun does not bring it back."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="proposals")
+    kind = models.CharField(max_length=16, choices=Category.choices)
+    start = models.FloatField(null=True, blank=True)
+    end = models.FloatField(null=True, blank=True)
+    score = models.FloatField()
+    model = models.CharField(max_length=100)
+    model_version = models.CharField(max_length=100)
+    state = models.CharField(max_length=16, choices=Decision.choices, default=Decision.PROPOSED)
+    decided_by = models.ForeignKey(
+        django_settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "annotation_clueproposal"
+        ordering = ["question", "start", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=Category.values), name="clueproposal_kind_valid"),
+            models.CheckConstraint(condition=Q(state__in=Decision.values), name="clueproposal_state_valid"),
+            models.CheckConstraint(
+                condition=~Q(kind=Category.EVENT) | interval_ok("start", "end", nullable=False),
+                name="clueproposal_event_interval_ok",
+            ),
+            models.CheckConstraint(condition=~Q(model="") & ~Q(model_version=""), name="clueproposal_provenance"),
+            models.CheckConstraint(
+                condition=Q(state=Decision.PROPOSED) | Q(decided_at__isnull=False), name="clueproposal_decision_dated"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.start:.2f}-{self.end:.2f} ({self.model}, {self.score:.2f})"
+
+
 class Clue(models.Model):
     """Stage 3: one counted instance. An event is an interval; an object is a box on one frame;
     an attribute is a box in a named cluster."""
@@ -181,6 +221,11 @@ class Clue(models.Model):
     x2 = models.FloatField(null=True, blank=True)
     y2 = models.FloatField(null=True, blank=True)
     cluster = models.CharField(max_length=100, blank=True)
+    # Provenance: the machine proposal a person accepted to make this clue (model, version, score); null when drawn
+    # by hand.
+    proposal = models.ForeignKey(
+        ClueProposal, null=True, blank=True, on_delete=models.SET_NULL, related_name="clues"
+    )
     created_by = models.ForeignKey(
         django_settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from annotation.counting.models import CandidateQuestion, Category, Modality, Question
+from annotation.counting.models import CandidateQuestion, Category, ClueProposal, Modality, Question
 from annotation.projects.documents import VersionedBody, VersionField
 
 
@@ -60,6 +60,9 @@ class ClueSerializer(serializers.Serializer):
     x2 = serializers.FloatField(required=False, allow_null=True)
     y2 = serializers.FloatField(required=False, allow_null=True)
     cluster = serializers.CharField(required=False, allow_blank=True, help_text="Attribute: the cluster's name.")
+    proposal = serializers.IntegerField(
+        required=False, allow_null=True,
+        help_text="Event: the machine proposal this clue was accepted from (its provenance); absent when drawn by hand.")
 
 
 class ClusterSerializer(serializers.Serializer):
@@ -79,6 +82,9 @@ class QuestionDocumentSerializer(VersionedBody):
     ref_end = serializers.FloatField(required=False, allow_null=True)
     clusters = ClusterSerializer(many=True, required=False)
     clues = ClueSerializer(many=True, required=False)
+    rejected_proposals = serializers.ListField(
+        child=serializers.IntegerField(), required=False, allow_null=True,
+        help_text="The ids of the question's proposals that people rejected; leave it out to keep them as they are.")
 
 
 class SubmitResultSerializer(serializers.Serializer):
@@ -89,3 +95,35 @@ class SubmitResultSerializer(serializers.Serializer):
 
 class TakeOverSerializer(serializers.Serializer):
     """Taking a question over carries nothing: the claim becomes the requesting user's."""
+
+
+class ClueProposalSerializer(serializers.ModelSerializer):
+    """A machine's proposal of an event clue: never truth until a person accepts it."""
+
+    state = serializers.CharField(read_only=True, help_text="proposed, accepted (a clue links it) or rejected")
+    kind = serializers.CharField(read_only=True, help_text="event")
+
+    class Meta:
+        model = ClueProposal
+        fields = ["id", "question", "kind", "start", "end", "score", "model", "model_version", "state", "decided_by",
+                  "decided_at", "created_at"]
+        read_only_fields = fields
+
+
+class ProposalListSerializer(serializers.Serializer):
+    proposals = ClueProposalSerializer(many=True)
+    computing = serializers.BooleanField(help_text="A computation of the question's proposals is queued or running.")
+    can_request = serializers.BooleanField(help_text="This user may ask for the proposals to be computed again.")
+
+
+class ProposalDecisionSerializer(VersionedBody):
+    """Accepting or rejecting a proposal carries the question document's version, like every other edit."""
+
+
+class ProposalRequestSerializer(serializers.Serializer):
+    """Asking for proposals carries nothing."""
+
+
+class ProposalRequestResultSerializer(serializers.Serializer):
+    job = serializers.IntegerField(allow_null=True)
+    queue = serializers.CharField()

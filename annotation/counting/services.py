@@ -144,6 +144,22 @@ def reject_candidate(*, candidate: CandidateQuestion, user, expected_version: in
     return current
 
 
+def reopen_candidate(*, candidate: CandidateQuestion, user, expected_version: int) -> CandidateQuestion:
+    """Undo a rejection: the candidate is proposed again, to be decided anew; the log keeps the rejection."""
+    with transaction.atomic():
+        current = _locked_candidate(candidate, expected_version)
+        if current.state != Decision.REJECTED:
+            raise NotEditable(f"this candidate is {current.get_state_display().lower()}, not rejected")
+        before = _candidate_state(current)
+        current.state = Decision.PROPOSED
+        current.reject_reason = ""
+        current.decided_by, current.decided_at = None, None
+        current.version += 1
+        current.save()
+        _log_candidate("candidate.reopen", before, current, user)
+    return current
+
+
 def add_question_by_hand(*, video: Video, user, **fields) -> CandidateQuestion:
     """A person's own question: recorded as an accepted human candidate, and a Question in stage 2."""
     check_candidate(video=video, text=fields.get("text", ""), query_start=fields.get("query_start"),

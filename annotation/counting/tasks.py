@@ -1,5 +1,7 @@
-"""The stage 1 task (llm queue): thin, the work is in annotation.counting.stage1."""
+"""The counting app's tasks, thin: stage 1 (llm queue; the work is in annotation.counting.stage1) and the event clue
+proposals (media queue, or gpu with a CLAP model; the work is in annotation.counting.proposals)."""
 
+from annotation.counting import proposals
 from annotation.counting.stage1 import propose_questions as propose
 from pipeline.jobs.base import job_task
 from pipeline.videos.models import Video
@@ -13,3 +15,18 @@ def propose_questions(job, progress, *, video_id: int):
     report = propose(video=video)
     progress(1, 1)
     return {"created": report.created, "duplicates": report.duplicates, "cached": report.cached}
+
+
+def _propose_event_clues(job, progress, *, question_id: int):
+    progress(0, 1)
+    report = proposals.run(question_id=question_id)
+    progress(1, 1)
+    return report
+
+
+# Event clue proposals (annotator assistance): idempotent (undecided proposals are matched and updated in place,
+# decided ones never come back), so safe to run twice. Acoustic only on the media queue; with a CLAP folder on gpu.
+propose_event_clues = job_task(kind=proposals.KIND_ACOUSTIC, label="Assistance: propose event clues",
+                               queue="media")(_propose_event_clues)
+propose_event_clues_clap = job_task(kind=proposals.KIND_CLAP, label="Assistance: propose event clues (CLAP)",
+                                    queue="gpu")(_propose_event_clues)

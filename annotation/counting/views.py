@@ -9,7 +9,7 @@ from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from annotation.counting import hooks, workspace
+from annotation.counting import hooks, proposals, workspace
 from annotation.counting import selectors as counting_selectors
 from annotation.counting.history import question_changes
 from annotation.counting.models import CandidateQuestion, Question
@@ -65,6 +65,7 @@ def stage1_video(request, pk: int):
             "candidate": reverse("candidate-detail", args=[0]).replace("/0/", "/{id}/"),
             "accept": reverse("candidate-accept", args=[0]).replace("/0/", "/{id}/"),
             "reject": reverse("candidate-reject", args=[0]).replace("/0/", "/{id}/"),
+            "reopen": reverse("candidate-reopen", args=[0]).replace("/0/", "/{id}/"),
         },
         "csrf_token": get_token(request),
         "can_annotate": selectors.can(user=request.user, project=project, capability=Capability.ANNOTATE),
@@ -79,6 +80,7 @@ def workspace_page(request, pk: int):
     question = get_object_or_404(Question.objects.select_related("video__project").prefetch_related("clues"), pk=pk)
     project, _ = project_for_page(request, question.video.project_id)
     hide_blind(question, request.user)
+    proposals.ensure(question=question)
     video = VideoSerializer(question.video).data
     data = {
         "question": workspace.doc_for(question, request.user),

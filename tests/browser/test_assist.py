@@ -71,8 +71,9 @@ def annotator(video):
     return user
 
 
-def ghosts(page) -> int:
-    return page.locator(".tl-ghost").count()
+def wait_ghosts(page, n: int) -> None:
+    """The timeline's ghost regions (in wavesurfer's shadow DOM, which Playwright's locators pierce)."""
+    wait_for(lambda: page.locator(".tl-ghost").count() == n, timeout=20)
 
 
 def test_accept_three_reject_one_draw_one_and_submit(page, live_server, video, annotator):
@@ -90,7 +91,7 @@ def test_accept_three_reject_one_draw_one_and_submit(page, live_server, video, a
         run_job_here(job=job)  # no worker in the browser tests: the job runs here, as a media worker would
     wait_for(lambda: ClueProposal.objects.filter(question=question).count() == 4)
     # The workspace reads them while they are computed: four ghosts, apart from clues, with their scores.
-    page.wait_for_function("document.querySelectorAll('.tl-ghost').length === 4", timeout=20000)
+    wait_ghosts(page, 4)
     assert page.get_by_test_id("proposal-row").count() == 4
     assert "score" in page.get_by_test_id("proposal-row").first.inner_text()
     assert page.get_by_test_id("running-count").inner_text().startswith("Clues: 0")
@@ -98,14 +99,14 @@ def test_accept_three_reject_one_draw_one_and_submit(page, live_server, video, a
     presses = 0
     page.keyboard.press("Tab")  # the first proposal: seek and select
     presses += 1
-    page.wait_for_function("document.querySelector('.tl-ghost[aria-selected=true]') !== null")
+    page.locator(".tl-ghost[aria-selected=true]").wait_for()
     assert abs(page.evaluate("document.querySelector('video').currentTime") - BEEPS[0][0]) < 0.1
     page.keyboard.press("x")  # reject it; the next one is selected
     presses += 1
-    page.wait_for_function("document.querySelectorAll('.tl-ghost').length === 3")
+    wait_ghosts(page, 3)
     page.keyboard.press("Shift+A")  # accept every one in view from the threshold up: the other three
     presses += 1
-    page.wait_for_function("document.querySelectorAll('.tl-ghost').length === 0")
+    wait_ghosts(page, 0)
     assert "Clues: 3" in page.get_by_test_id("running-count").inner_text()
     assert page.get_by_test_id("running-count-sources").inner_text() == "(3 accepted proposals, 0 by hand)"
     per_clue = presses / 3

@@ -1,6 +1,7 @@
 """A manager uploads a video in the browser: progress is shown, the file lands deduplicated, processing is queued."""
 
 import pytest
+from django.utils import timezone
 
 from config.demo import ensure_demo_project, ensure_demo_users
 from pipeline.jobs.models import Job
@@ -21,7 +22,14 @@ def clip(tmp_path_factory):
 
 def test_manager_uploads_a_video_and_a_duplicate(page, live_server, clip, monkeypatch):
     sent = []
-    monkeypatch.setattr("pipeline.jobs.services._send", sent.append)
+
+    def delivered(job):
+        # The broker took the message (the test keeps it instead of running it).
+        sent.append(job)
+        job.sent_at = timezone.now()
+        return True
+
+    monkeypatch.setattr("pipeline.jobs.services._send", delivered)
     ensure_demo_users(PASSWORD)
     project, _ = ensure_demo_project(videos=0, seconds=10, dispatch=False)
     page.goto(live_server.url + "/accounts/login/")

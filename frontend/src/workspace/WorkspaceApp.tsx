@@ -19,7 +19,9 @@ import { canRedo, canUndo } from './docState';
 import { DraftForm } from './DraftForm';
 import { SHORTCUT_HELP } from './keyboard';
 import type { WorkspaceData } from './types';
+import { ProposalPanel } from './ProposalPanel';
 import { useClueCommands } from './useClueCommands';
+import { useProposalCommands } from './useProposalCommands';
 import { useSubmit } from './useSubmit';
 import { useWorkspaceDoc } from './useWorkspaceDoc';
 import { useWorkspaceKeys } from './useWorkspaceKeys';
@@ -58,7 +60,8 @@ export function WorkspaceApp({ data, fetchImpl }: WorkspaceAppProps) {
   const { clock, frame } = player;
   const clues = useClueCommands(ws, player, duration);
   const submit = useSubmit(session, video, urls, csrf, fetchRef);
-  useWorkspaceKeys(ws, player, clues, submit);
+  const proposals = useProposalCommands(ws, player, timelineRef, urls, csrf, fetchRef);
+  useWorkspaceKeys(ws, player, clues, submit, proposals);
 
   const title = video.title || `Video ${video.id}`;
   // Who holds the question, as the server last said (in a 409's newer document, if there is one).
@@ -85,9 +88,10 @@ export function WorkspaceApp({ data, fetchImpl }: WorkspaceAppProps) {
   };
 
   const { ref_start: refStart, ref_end: refEnd, clues: clueList, clusters } = doc;
+  const { ghosts } = proposals;
   const regions = useMemo(
-    () => timelineRegions({ ref_start: refStart, ref_end: refEnd, clues: clueList }, view.comments, fps, editable),
-    [refStart, refEnd, clueList, view.comments, fps, editable],
+    () => [...timelineRegions({ ref_start: refStart, ref_end: refEnd, clues: clueList }, view.comments, fps, editable), ...ghosts],
+    [refStart, refEnd, clueList, view.comments, fps, editable, ghosts],
   );
   const colors = useMemo(() => clusterColors({ clusters }), [clusters]);
   const boxes = useMemo(() => canvasBoxes(doc, frame, colors), [doc, frame, colors]);
@@ -194,6 +198,23 @@ export function WorkspaceApp({ data, fetchImpl }: WorkspaceAppProps) {
             onSetFromPlayer={clues.setRefFromPlayer}
             onSeek={player.seekTo}
           />
+          {doc.category === 'event' && urls.proposals !== undefined && (
+            <ProposalPanel
+              open={proposals.open}
+              selectedId={proposals.selected?.id ?? null}
+              computing={proposals.computing}
+              canRequest={proposals.canRequest}
+              error={proposals.error}
+              threshold={proposals.threshold}
+              disabled={!editable}
+              onThreshold={proposals.setThreshold}
+              onSelect={proposals.goTo}
+              onAccept={proposals.accept}
+              onReject={proposals.reject}
+              onAcceptAll={proposals.acceptAll}
+              onRequest={() => void proposals.request()}
+            />
+          )}
           <CluePanel
             doc={doc}
             errors={errors}

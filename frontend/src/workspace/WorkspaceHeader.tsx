@@ -1,6 +1,7 @@
 import { formatInterval } from '../components';
 import type { SaveStatus, SyncSnapshot } from '../shared/docSync';
 import { clueCount, finalInterval, refOf, type DocErrors, type EditableDoc } from './doc';
+import { clueSources } from './proposals';
 import type { QuestionDoc } from './types';
 
 export type WorkspaceSnapshot = SyncSnapshot<QuestionDoc, DocErrors>;
@@ -55,6 +56,7 @@ export function WorkspaceHeader({
   onSubmit,
 }: WorkspaceHeaderProps) {
   const count = clueCount(doc);
+  const sources = clueSources(doc);
   const counted = doc.clues.filter((c) => c.kind === doc.category);
   const ref = refOf(doc);
   const final = finalInterval(ref, counted, fps);
@@ -70,6 +72,11 @@ export function WorkspaceHeader({
       <span className={count === doc.drafted_answer ? 'ws-count' : 'ws-count ws-count-mismatch'} data-testid="running-count">
         Clues: {count} / Count: {doc.drafted_answer ?? '–'}
       </span>
+      {doc.category === 'event' && sources.accepted > 0 && (
+        <span className="ws-muted" data-testid="running-count-sources">
+          ({sources.accepted} accepted proposal{sources.accepted === 1 ? '' : 's'}, {sources.byHand} by hand)
+        </span>
+      )}
       <span className="ws-final" data-testid="final-interval">
         Final interval: {final === null ? '–' : formatInterval(final.start, final.end)}
         {widened && <span className="ws-muted"> (the clues widen the reference)</span>}

@@ -1,7 +1,7 @@
-import { conflictOf, detailOf, isRetryableStatus, saveErrorsFrom, send, type Answer, type SaveOptions } from '../shared/http';
+import { conflictOf, detailOf, getJson, isRetryableStatus, saveErrorsFrom, send, type Answer, type SaveOptions } from '../shared/http';
 import type { SaveResult as DocSaveResult } from '../shared/docSync';
 import { editableOf, type EditableDoc } from './doc';
-import type { QuestionDoc, SubmitResult } from './types';
+import type { ProposalList, QuestionDoc, SubmitResult } from './types';
 
 export { saveErrorsFrom, type SaveOptions };
 
@@ -114,4 +114,24 @@ export async function submitDoc(
     return { kind: 'error', message: detail, errors };
   }
   return { kind: 'error', message: failure(answer), errors: {} };
+}
+
+function isProposalList(value: unknown): value is ProposalList {
+  if (value === null || typeof value !== 'object') return false;
+  const v = value as Record<string, unknown>;
+  return Array.isArray(v.proposals) && typeof v.computing === 'boolean';
+}
+
+/** GET the question's proposals; null when the server could not be reached or answered something else. */
+export async function fetchProposals(fetchImpl: typeof fetch, url: string): Promise<ProposalList | null> {
+  const answer = await getJson(fetchImpl, url);
+  if (answer === null || !answer.ok || !isProposalList(answer.payload)) return null;
+  return answer.payload;
+}
+
+/** POST (managers): compute the proposals again. */
+export async function requestProposals(fetchImpl: typeof fetch, url: string, csrfToken: string): Promise<string | null> {
+  const answer = await send(fetchImpl, 'POST', url, csrfToken, {});
+  if (answer === null) return 'The server could not be reached; try again.';
+  return answer.ok ? null : failure(answer);
 }

@@ -4,7 +4,7 @@ import type { BoxClue, Category, Clue, EventClue, Modality, QuestionDoc } from '
 /** What the annotator edits: the fields a save sends (besides the version). */
 export type EditableDoc = Pick<
   QuestionDoc,
-  'text' | 'category' | 'modality' | 'drafted_answer' | 'ref_start' | 'ref_end' | 'clusters' | 'clues'
+  'text' | 'category' | 'modality' | 'drafted_answer' | 'ref_start' | 'ref_end' | 'clusters' | 'clues' | 'rejected_proposals'
 >;
 
 export interface Interval {
@@ -48,6 +48,8 @@ export function editableOf(q: EditableDoc): EditableDoc {
     ref_end: q.ref_end,
     clusters: q.clusters,
     clues: q.clues,
+    // Sent only when known, so that a document without it leaves the server's rejections as they are.
+    ...(q.rejected_proposals !== undefined ? { rejected_proposals: q.rejected_proposals } : {}),
   };
 }
 

@@ -54,3 +54,17 @@ describe('readWorkspaceData', () => {
     expect(plain.comments).toEqual([]);
   });
 });
+
+describe('the proposal urls', () => {
+  it('are read when the page gives them', () => {
+    const el = document.createElement('script');
+    el.type = 'application/json';
+    el.textContent = JSON.stringify({
+      ...makeData(),
+      urls: { save: '/s', submit: '/t', next: '/n', proposals: '/p/', proposal_request: '/p/request/' },
+    });
+    const read = readWorkspaceData(el);
+    expect(read?.urls.proposals).toBe('/p/');
+    expect(read?.urls.proposal_request).toBe('/p/request/');
+  });
+});

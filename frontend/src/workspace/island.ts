@@ -61,6 +61,8 @@ export function readWorkspaceData(script: Element | null): WorkspaceData | null 
     ...(text(urls.comments) !== null ? { comments: urls.comments as string } : {}),
     ...(text(urls.comment_resolve) !== null ? { comment_resolve: urls.comment_resolve as string } : {}),
     ...(text(urls.take_over) !== null ? { take_over: urls.take_over as string } : {}),
+    ...(text(urls.proposals) !== null ? { proposals: urls.proposals as string } : {}),
+    ...(text(urls.proposal_request) !== null ? { proposal_request: urls.proposal_request as string } : {}),
   };
   return {
     question: data.question,

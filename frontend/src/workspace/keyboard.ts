@@ -13,7 +13,19 @@ export type Command =
   | { type: 'redo' }
   | { type: 'nextCluster' }
   | { type: 'submit' }
-  | { type: 'escape' };
+  | { type: 'escape' }
+  | { type: 'stepProposal'; direction: 1 | -1 }
+  | { type: 'acceptProposal' }
+  | { type: 'rejectProposal' }
+  | { type: 'acceptAllAbove' };
+
+/** What the proposal keys depend on: whether there are open proposals, and whether one is selected. */
+export interface ProposalKeys {
+  open: boolean;
+  selected: boolean;
+}
+
+const NO_PROPOSALS: ProposalKeys = { open: false, selected: false };
 
 const LETTERS: Record<string, Command> = {
   ',': { type: 'frameStep', delta: -1 },
@@ -30,11 +42,20 @@ const LETTERS: Record<string, Command> = {
  * While typing in a field only Escape counts, so the field keeps its own
  * undo, arrows and Enter.
  */
-export function commandForKey(event: KeyLike): Command | null {
+export function commandForKey(event: KeyLike, proposals: ProposalKeys = NO_PROPOSALS): Command | null {
   if (event.isComposing === true) return null;
   if (isEscape(event)) return { type: 'escape' };
   if (event.altKey || isTypingTarget(event.target)) return null;
   const key = keyName(event);
+  const plain = !withCommandKey(event);
+  // Proposals: Tab / Shift+Tab move between them (Tab keeps moving the focus when there are none), Enter
+  // accepts the selected one (unless a button has the focus), x rejects it, Shift+A accepts all in view.
+  if (plain && key === 'Tab' && proposals.open) return { type: 'stepProposal', direction: event.shiftKey ? -1 : 1 };
+  if (plain && key === 'Enter' && proposals.selected && !event.shiftKey && !activatesOnSpace(event.target)) {
+    return { type: 'acceptProposal' };
+  }
+  if (plain && key === 'x' && !event.shiftKey && proposals.selected) return { type: 'rejectProposal' };
+  if (plain && key === 'a' && event.shiftKey && proposals.open) return { type: 'acceptAllAbove' };
   if (withCommandKey(event)) {
     const history = historyKey(event);
     if (history !== null) return { type: history };
@@ -65,6 +86,9 @@ export const SHORTCUT_HELP: readonly ShortcutHelpItem[] = [
   ['n', 'next cluster'],
   ['Del', 'delete selected clue'],
   ['Ctrl+Z / Ctrl+Shift+Z', 'undo / redo'],
+  ['Tab / Shift+Tab', 'next / previous proposal'],
+  ['Enter / x', 'accept / reject the selected proposal'],
+  ['Shift+A', 'accept every proposal in view above the threshold'],
   ['Ctrl+Enter', 'submit'],
   ['Esc', 'leave a field, clear the selection'],
 ];

@@ -14,6 +14,8 @@ export interface EventClue {
   kind: 'event';
   start: number;
   end: number;
+  /** The machine proposal a person accepted to make this clue (its provenance); absent when drawn by hand. */
+  proposal?: number;
 }
 
 export interface BoxClue {
@@ -48,6 +50,8 @@ export interface QuestionDoc {
   clues: Clue[];
   state: QuestionStateName;
   version: number;
+  /** The ids of the question's proposals that people rejected (the server remembers them across reruns). */
+  rejected_proposals?: number[];
   /** Whether this user may edit it now (the server decides: e.g. a reviewer fixing an arbitration item). */
   editable?: boolean;
   /** Someone else is working on it (their claim is live): who, since when (ISO time). */
@@ -111,6 +115,10 @@ export interface WorkspaceData {
     comment_resolve?: string;
     /** POST takes the question over from whoever holds it (reviewers and managers): 200 -> QuestionDoc. */
     take_over?: string;
+    /** GET the machine's event clue proposals: 200 -> ProposalList. */
+    proposals?: string;
+    /** POST (managers) computes the proposals again: 202 {job, queue}. */
+    proposal_request?: string;
   };
   /** The question's comments, oldest first. */
   comments?: CommentInfo[];
@@ -132,4 +140,26 @@ export interface SubmitResult {
   question: QuestionDoc;
   outcome: 'pooled' | 'arbitration' | 'agreement';
   message: string;
+}
+
+/** A machine's proposal of an event clue (seconds on the proxy), never truth until a person accepts it. */
+export interface ClueProposal {
+  id: number;
+  question: number;
+  kind: 'event';
+  start: number;
+  end: number;
+  /** 0..1: acoustic (the peak over the noise floor) or CLAP's match with the question's words. */
+  score: number;
+  model: string;
+  model_version: string;
+  state: 'proposed' | 'accepted' | 'rejected';
+}
+
+/** GET proposals: the question's proposals, whether a computation is queued or running, and whether this user
+ * may ask for one. */
+export interface ProposalList {
+  proposals: ClueProposal[];
+  computing: boolean;
+  can_request: boolean;
 }

@@ -1,11 +1,19 @@
-import { leaveTypingTarget, type PlayerClock } from '../components';
-import { useKeyCommands } from '../shared/hooks';
+import { useCallback } from 'react';
+import { leaveTypingTarget, type KeyLike, type PlayerClock } from '../components';
+import { useKeyCommands, useLatest } from '../shared/hooks';
 import { commandForKey, type Command } from './keyboard';
 import type { ClueCommands } from './useClueCommands';
+import type { ProposalCommands } from './useProposalCommands';
 import type { WorkspaceDoc } from './useWorkspaceDoc';
 
-/** The workspace's keys (see SHORTCUT_HELP): playback, marking, history, submit, Escape. */
-export function useWorkspaceKeys(ws: WorkspaceDoc, player: PlayerClock, clues: ClueCommands, submit: () => Promise<void>): void {
+/** The workspace's keys (see SHORTCUT_HELP): playback, marking, proposals, history, submit, Escape. */
+export function useWorkspaceKeys(
+  ws: WorkspaceDoc,
+  player: PlayerClock,
+  clues: ClueCommands,
+  submit: () => Promise<void>,
+  proposals: ProposalCommands,
+): void {
   const run = (command: Command, target: EventTarget | null) => {
     switch (command.type) {
       case 'togglePlay':
@@ -44,10 +52,24 @@ export function useWorkspaceKeys(ws: WorkspaceDoc, player: PlayerClock, clues: C
       case 'submit':
         void submit();
         break;
+      case 'stepProposal':
+        proposals.step(command.direction);
+        break;
+      case 'acceptProposal':
+        proposals.accept();
+        break;
+      case 'rejectProposal':
+        proposals.reject();
+        break;
+      case 'acceptAllAbove':
+        proposals.acceptAll();
+        break;
       case 'escape':
         if (!leaveTypingTarget(target)) ws.viewDispatch({ type: 'escape' });
         break;
     }
   };
-  useKeyCommands(commandForKey, run);
+  const keys = useLatest(proposals.keys);
+  const forKey = useCallback((event: KeyLike) => commandForKey(event, keys.current), [keys]);
+  useKeyCommands(forKey, run);
 }

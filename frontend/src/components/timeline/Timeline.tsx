@@ -48,6 +48,8 @@ export interface TimelineHandle {
   zoomToFit(): void;
   zoomToFrames(): void;
   showSpectrogram(on: boolean): void;
+  /** The seconds the waveform shows now (the whole video when it fits), or null before it is laid out. */
+  visibleRange?(): { start: number; end: number } | null;
 }
 
 /** Whole video, or a number of pixels per second. */
@@ -174,7 +176,13 @@ export function Timeline({
     }
   };
 
-  useImperativeHandle(ref, () => ({ zoomIn, zoomOut, zoomToFit, zoomToFrames, showSpectrogram }));
+  const visibleRange = () => {
+    if (!(timelineDuration > 0) || !(layout.pxPerSec > 0)) return null;
+    if (zoom.fit || viewWidth <= 0) return { start: 0, end: timelineDuration };
+    const start = Math.max(0, scrollLeft / layout.pxPerSec);
+    return { start, end: Math.min(timelineDuration, start + viewWidth / layout.pxPerSec) };
+  };
+  useImperativeHandle(ref, () => ({ zoomIn, zoomOut, zoomToFit, zoomToFrames, showSpectrogram, visibleRange }));
 
   const waveMessage = waveMessageOf(peaksState, timelineDuration);
   const spectrogramNote = spectrogramNoteOf(spectrogramWanted, spectrogram, spectrogramTooWide);

@@ -115,3 +115,19 @@ describe('syncRegions', () => {
     expect(synced.size).toBe(0);
   });
 });
+
+describe('ghost regions', () => {
+  it('are marked apart from people’s regions, fainter, and never draggable', () => {
+    const plugin = fakePlugin();
+    const synced: SyncedRegions = new Map();
+    const ghost: TimelineRegion = { key: 'proposal-3', start: 5, end: 6, color: '#7f7f7f', label: '? 0.90', editable: true, ghost: true };
+    syncRegions(plugin, synced, [clue, ghost], null);
+    const [person, machine] = plugin.added;
+    expect(machine!.element!.classList.contains('tl-ghost')).toBe(true);
+    expect(machine!.element!.dataset.ghost).toBe('true');
+    expect(person!.element!.classList.contains('tl-ghost')).toBe(false);
+    expect(plugin.addRegion.mock.calls[1]![0]).toMatchObject({ drag: false, resize: false, color: 'rgba(127, 127, 127, 0.1)' });
+    syncRegions(plugin, synced, [clue, ghost], 'proposal-3');
+    expect(machine!.element!.getAttribute('aria-selected')).toBe('true');
+  });
+});

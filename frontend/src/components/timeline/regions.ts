@@ -14,6 +14,8 @@ export interface TimelineRegion {
   color: string;
   label?: string;
   editable: boolean;
+  /** A machine's proposal, not a person's: drawn apart (dashed, hatched; class `tl-ghost`), never editable. */
+  ghost?: boolean;
 }
 
 /** The part of the plugin's API the timeline uses. */
@@ -48,9 +50,11 @@ export function regionFill(color: string, selected: boolean): string {
   return c;
 }
 
-/** What the plugin is given as colour: a translucent fill, or for a marker (start === end) its solid line. */
+/** What the plugin is given as colour: a translucent fill, or for a marker (start === end) its solid line; a
+ * ghost (a machine's proposal) is fainter, outlined dashed by its class. */
 function pluginColor(spec: TimelineRegion, selected: boolean): string {
-  return spec.start === spec.end ? spec.color : regionFill(spec.color, selected);
+  if (spec.start === spec.end) return spec.color;
+  return spec.ghost === true && !selected ? regionFill(spec.color, false).replace(/, [\d.]+\)$/, ', 0.1)') : regionFill(spec.color, selected);
 }
 
 /** What a synced plugin region was last given, to tell what changed. */
@@ -71,6 +75,9 @@ function decorate(region: RegionLike, spec: TimelineRegion, selected: boolean): 
   }
   el.dataset.key = spec.key;
   el.title = spec.label ?? '';
+  el.classList.toggle('tl-ghost', spec.ghost === true);
+  if (spec.ghost === true) el.dataset.ghost = 'true';
+  else delete el.dataset.ghost;
   el.style.outline = selected ? `2px solid ${spec.color}` : '';
   el.style.outlineOffset = selected ? '-2px' : '';
   el.style.zIndex = selected ? '1' : '';
@@ -105,8 +112,8 @@ export function syncRegions(
         start: spec.start,
         end: spec.end,
         color: pluginColor(spec, selected),
-        drag: spec.editable,
-        resize: spec.editable,
+        drag: spec.editable && spec.ghost !== true,
+        resize: spec.editable && spec.ghost !== true,
         content: spec.label,
       });
       decorate(region, spec, selected);
