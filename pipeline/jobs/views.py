@@ -50,6 +50,7 @@ def _render_jobs(request, *, project=None):
             "project": project,
             "initial_jobs": JobSerializer(jobs, many=True, context={"request": request}).data,
             "api_url": api_url,
+            "actions_url": reverse("job-list"),
         },
     )
 

@@ -119,3 +119,13 @@ def test_only_managers_of_the_project_act_on_its_jobs(team, video, own_redis, ac
     assert api(team.outsider).post(f"/api/v1/jobs/{job.pk}/{action}/").status_code == 404
     job.refresh_from_db()
     assert job.state == JobState.QUEUED and job.task_id == "first"
+
+
+def test_each_job_says_whether_the_user_may_act_on_it(team, video, client):
+    job = job_in("failed", video, error="boom")
+    rows = {role: api(team.user(role)).get("/api/v1/jobs/").data["results"] for role in ("annotator", "manager")}
+    assert [r["can_manage"] for r in rows["annotator"] if r["id"] == job.pk] == [False]
+    assert [r["can_manage"] for r in rows["manager"] if r["id"] == job.pk] == [True]
+    client.force_login(team.manager)
+    page = client.get(f"/projects/{team.project.pk}/jobs/").content.decode()
+    assert 'data-actions-url="/api/v1/jobs/"' in page and 'name="csrfmiddlewaretoken"' in page

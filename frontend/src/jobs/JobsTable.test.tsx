@@ -381,3 +381,47 @@ describe('JobsTable', () => {
 function NOW_ISO(): string {
   return new Date(NOW).toISOString();
 }
+
+describe('JobsTable actions', () => {
+  afterEach(() => {
+    cleanup();
+    vi.useRealTimers();
+  });
+
+  it('offers retry and cancel to a manager where they apply, and shows the answer', async () => {
+    const failed = makeJob({ id: 5, state: 'failed', error: 'boom', can_retry: true, can_cancel: false, can_manage: true });
+    const queued = makeJob({ id: 6, state: 'queued', can_retry: true, can_cancel: true, can_manage: true });
+    const foreign = makeJob({ id: 7, state: 'failed', error: 'x', can_retry: true, can_manage: false });
+    const fetchImpl = vi.fn<typeof fetch>();
+    render(
+      <JobsTable apiUrl={API_URL} initialJobs={[failed, queued, foreign]} fetchImpl={fetchImpl} idlePollMs={1e9}
+        pollMs={1e9} actionsUrl="/api/v1/jobs/" csrfToken="tok" />,
+    );
+    const rowOf = (id: number) => document.querySelector(`tr[data-job-id="${id}"]`) as HTMLElement;
+    expect(rowOf(5).querySelectorAll('button')).toHaveLength(1);
+    expect(rowOf(6).querySelectorAll('button')).toHaveLength(2);
+    expect(rowOf(7).querySelectorAll('button')).toHaveLength(0);
+
+    fetchImpl.mockResolvedValueOnce(jsonResponse({ ...failed, state: 'queued', error: '', can_retry: false }, 202));
+    await act(async () => {
+      screen.getAllByRole('button', { name: 'Retry' })[0]!.click();
+    });
+    const [url, init] = fetchImpl.mock.calls[0]!;
+    expect(url).toBe('/api/v1/jobs/5/retry/');
+    expect(init?.method).toBe('POST');
+    expect((init?.headers as Record<string, string>)['X-CSRFToken']).toBe('tok');
+    expect(rowOf(5).textContent).toContain('Queued');
+
+    fetchImpl.mockResolvedValueOnce(jsonResponse({ detail: 'job 6 is running on a live worker' }, 409));
+    await act(async () => {
+      screen.getAllByRole('button', { name: 'Cancel' })[0]!.click();
+    });
+    expect(screen.getByRole('status').textContent).toBe('job 6 is running on a live worker');
+  });
+
+  it('shows no actions column without an actions URL', () => {
+    render(<JobsTable apiUrl={API_URL} initialJobs={[makeJob({ can_manage: true, can_retry: true })]} pollMs={1e9}
+      idlePollMs={1e9} fetchImpl={vi.fn<typeof fetch>()} />);
+    expect(screen.queryByRole('columnheader', { name: 'Actions' })).toBeNull();
+  });
+});

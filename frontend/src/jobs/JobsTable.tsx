@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { fetchJobs } from './api';
+import { fetchJobs, jobAction, type JobAction } from './api';
 import { formatDuration, isActive, progressPercent } from './progress';
 import type { Job, JobState } from './types';
 
@@ -12,6 +12,9 @@ export interface JobsTableProps {
   idlePollMs?: number;
   /** Injected for tests; defaults to the global fetch. */
   fetchImpl?: typeof fetch;
+  /** The jobs endpoint that `{id}/retry/` and `{id}/cancel/` hang from; absent: no buttons. */
+  actionsUrl?: string;
+  csrfToken?: string;
 }
 
 const STATE_LABELS: Record<JobState, string> = {
@@ -31,9 +34,31 @@ const defaultFetch: typeof fetch = (input, init) => fetch(input, init);
  * without a reload). A failed poll keeps the last good rows, shows a notice
  * and is retried after `pollMs`.
  */
-export function JobsTable({ apiUrl, initialJobs, pollMs = 2000, idlePollMs = 15000, fetchImpl }: JobsTableProps) {
+export function JobsTable({
+  apiUrl,
+  initialJobs,
+  pollMs = 2000,
+  idlePollMs = 15000,
+  fetchImpl,
+  actionsUrl = '',
+  csrfToken = '',
+}: JobsTableProps) {
   const [jobs, setJobs] = useState<Job[]>(initialJobs);
   const [notice, setNotice] = useState<string | null>(null);
+  const [acting, setActing] = useState<number | null>(null);
+
+  /** Retry or cancel a job; its row shows the answer at once (the next poll confirms it). */
+  const act = async (job: Job, action: JobAction) => {
+    setActing(job.id);
+    const result = await jobAction(fetchImpl ?? defaultFetch, actionsUrl, csrfToken, job.id, action);
+    setActing(null);
+    if (result.ok) {
+      setJobs((rows) => rows.map((row) => (row.id === result.job.id ? result.job : row)));
+      setNotice(null);
+    } else {
+      setNotice(result.message);
+    }
+  };
   const [nowMs, setNowMs] = useState<number>(() => Date.now());
 
   useEffect(() => {
@@ -93,15 +118,25 @@ export function JobsTable({ apiUrl, initialJobs, pollMs = 2000, idlePollMs = 150
             <th scope="col">Progress</th>
             <th scope="col">Attempts</th>
             <th scope="col">Duration</th>
+            {actionsUrl !== '' && <th scope="col">Actions</th>}
           </tr>
         </thead>
         <tbody>
           {jobs.length === 0 ? (
             <tr className="jobs-empty">
-              <td colSpan={7}>No jobs yet.</td>
+              <td colSpan={actionsUrl !== '' ? 8 : 7}>No jobs yet.</td>
             </tr>
           ) : (
-            jobs.map((job) => <JobRow key={job.id} job={job} nowMs={nowMs} />)
+            jobs.map((job) => (
+              <JobRow
+                key={job.id}
+                job={job}
+                nowMs={nowMs}
+                actions={actionsUrl !== ''}
+                busy={acting === job.id}
+                onAct={(action) => void act(job, action)}
+              />
+            ))
           )}
         </tbody>
       </table>
@@ -109,7 +144,15 @@ export function JobsTable({ apiUrl, initialJobs, pollMs = 2000, idlePollMs = 150
   );
 }
 
-function JobRow({ job, nowMs }: { job: Job; nowMs: number }) {
+interface JobRowProps {
+  job: Job;
+  nowMs: number;
+  actions: boolean;
+  busy: boolean;
+  onAct: (action: JobAction) => void;
+}
+
+function JobRow({ job, nowMs, actions, busy, onAct }: JobRowProps) {
   return (
     <tr data-job-id={job.id}>
       <td className="job-kind">{job.kind_label}</td>
@@ -126,6 +169,20 @@ function JobRow({ job, nowMs }: { job: Job; nowMs: number }) {
       <td className="job-duration">
         {job.started_at !== null ? formatDuration(job.started_at, job.finished_at, nowMs) : '—'}
       </td>
+      {actions && (
+        <td className="job-actions">
+          {job.can_manage === true && job.can_retry === true && (
+            <button type="button" disabled={busy} onClick={() => onAct('retry')}>
+              Retry
+            </button>
+          )}
+          {job.can_manage === true && job.can_cancel === true && (
+            <button type="button" disabled={busy} onClick={() => onAct('cancel')}>
+              Cancel
+            </button>
+          )}
+        </td>
+      )}
     </tr>
   );
 }

@@ -51,3 +51,41 @@ export async function fetchJobs(
   }
   return { ok: true, jobs };
 }
+
+export type JobAction = 'retry' | 'cancel';
+export type ActionResult = { ok: true; job: Job } | { ok: false; message: string };
+
+/** POST `{actionsUrl}{id}/{action}/`: the job as it is now, or why not (the server's words). Never throws. */
+export async function jobAction(
+  fetchImpl: typeof fetch,
+  actionsUrl: string,
+  csrfToken: string,
+  id: number,
+  action: JobAction,
+): Promise<ActionResult> {
+  let response: Response;
+  try {
+    response = await fetchImpl(`${actionsUrl}${id}/${action}/`, {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { Accept: 'application/json', 'Content-Type': 'application/json', 'X-CSRFToken': csrfToken },
+      body: '{}',
+    });
+  } catch {
+    return { ok: false, message: `Could not ${action} job ${id} (network error); try again` };
+  }
+  let payload: unknown = null;
+  try {
+    payload = await response.json();
+  } catch {
+    payload = null;
+  }
+  if (response.ok && payload !== null && typeof payload === 'object' && 'id' in payload) {
+    return { ok: true, job: payload as Job };
+  }
+  const detail = payload !== null && typeof payload === 'object' ? (payload as { detail?: unknown }).detail : undefined;
+  return {
+    ok: false,
+    message: typeof detail === 'string' && detail !== '' ? detail : `Could not ${action} job ${id} (HTTP ${response.status})`,
+  };
+}

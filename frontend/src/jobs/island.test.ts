@@ -33,12 +33,20 @@ const JOB = {
 };
 
 describe('readIslandConfig', () => {
+  it('reads where retry and cancel go, and the CSRF token', () => {
+    const { root, script } = setup(
+      `<input type="hidden" name="csrfmiddlewaretoken" value="tok9">
+       <div id="jobs-root" data-api-url="/api/jobs/?project=2" data-actions-url="/api/v1/jobs/"></div>`,
+    );
+    expect(readIslandConfig(root, script)).toMatchObject({ actionsUrl: '/api/v1/jobs/', csrfToken: 'tok9' });
+  });
+
   it('reads the api url and a json_script list', () => {
     const { root, script } = setup(
       `<div id="jobs-root" data-api-url="/api/jobs/"></div>
        <script type="application/json" id="jobs-initial">${JSON.stringify([JOB])}</script>`,
     );
-    expect(readIslandConfig(root, script)).toEqual({ apiUrl: '/api/jobs/', initialJobs: [JOB] });
+    expect(readIslandConfig(root, script)).toMatchObject({ apiUrl: '/api/jobs/', initialJobs: [JOB] });
   });
 
   it('accepts a DRF paginated envelope', () => {
@@ -66,12 +74,12 @@ describe('readIslandConfig', () => {
   it('falls back to no jobs when the script is missing or invalid', () => {
     const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
     let { root, script } = setup('<div id="jobs-root"></div>');
-    expect(readIslandConfig(root, script)).toEqual({ apiUrl: '', initialJobs: [] });
+    expect(readIslandConfig(root, script)).toMatchObject({ apiUrl: '', initialJobs: [] });
 
     ({ root, script } = setup(
       '<div id="jobs-root" data-api-url="/a/"></div><script type="application/json" id="jobs-initial">{oops</script>',
     ));
-    expect(readIslandConfig(root, script)).toEqual({ apiUrl: '/a/', initialJobs: [] });
+    expect(readIslandConfig(root, script)).toMatchObject({ apiUrl: '/a/', initialJobs: [] });
     expect(errors).toHaveBeenCalledOnce();
   });
 });

@@ -4,6 +4,9 @@ import type { Job } from './types';
 export interface IslandConfig {
   apiUrl: string;
   initialJobs: Job[];
+  /** The jobs endpoint that `{id}/retry/` and `{id}/cancel/` hang from; empty: no actions. */
+  actionsUrl: string;
+  csrfToken: string;
 }
 
 /**
@@ -23,5 +26,6 @@ export function readIslandConfig(root: HTMLElement, initialScript: Element | nul
       console.error('jobs island: #jobs-initial does not contain valid JSON');
     }
   }
-  return { apiUrl, initialJobs };
+  const csrf = (document.querySelector('input[name=csrfmiddlewaretoken]') as HTMLInputElement | null)?.value ?? '';
+  return { apiUrl, initialJobs, actionsUrl: root.dataset.actionsUrl ?? '', csrfToken: csrf };
 }

@@ -23,6 +23,8 @@ export interface Job {
   sent_at?: string | null;
   can_retry?: boolean;
   can_cancel?: boolean;
+  /** The user may retry or cancel it (a manager of its project). */
+  can_manage?: boolean;
 }
 
 /** DRF's PageNumberPagination / LimitOffsetPagination envelope. */
