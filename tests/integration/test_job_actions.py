@@ -122,7 +122,7 @@ def test_only_managers_of_the_project_act_on_its_jobs(team, video, own_redis, ac
 
 
 def test_each_job_says_whether_the_user_may_act_on_it(team, video, client):
-    job = job_in("failed", video, error="boom")
+    job = job_in("failed", video)
     rows = {role: api(team.user(role)).get("/api/v1/jobs/").data["results"] for role in ("annotator", "manager")}
     assert [r["can_manage"] for r in rows["annotator"] if r["id"] == job.pk] == [False]
     assert [r["can_manage"] for r in rows["manager"] if r["id"] == job.pk] == [True]
