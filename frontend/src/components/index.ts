@@ -21,6 +21,7 @@ export type { ThumbnailsIndex } from './timeline/types';
 
 // The frame-accurate video player and its clock.
 export { Player, PLAYBACK_RATES, type PlayerProps } from './player/Player';
+export { GoToField, type GoToFieldProps } from './player/GoToField';
 export { useMediaClock, type MediaClock } from './player/useMediaClock';
 export { usePlayerClock, type PlayerClock, type PlayerVideo } from './player/usePlayerClock';
 
@@ -32,9 +33,11 @@ export {
   formatTime,
   frameAt,
   frameUrl,
+  parseGoTo,
   roundMs,
   stepFrame,
   timeOfFrame,
+  type GoToTarget,
 } from './time';
 
 // Keyboard maps: what a key press is, where keys are text, the common keys.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clampMs, clampTime, formatInterval, formatTime, frameAt, frameUrl, roundMs, stepFrame, timeOfFrame } from './time';
+import { clampMs, clampTime, formatInterval, formatTime, frameAt, frameUrl, parseGoTo, roundMs, stepFrame, timeOfFrame } from './time';
 
 describe('frames', () => {
   it('gives the frame shown at a time, clamped to the video', () => {
@@ -76,5 +76,30 @@ describe('clampMs', () => {
     expect(clampMs(10.0339, 10.0336)).toBe(10.033);
     expect(clampMs(10.0334, 10.0336)).toBe(10.033);
     expect(clampMs(7.5, 0)).toBe(7.5);
+  });
+});
+
+describe('parseGoTo', () => {
+  it('reads seconds, m:ss and h:mm:ss as times', () => {
+    expect(parseGoTo('12.5', 1500, 60)).toEqual({ kind: 'time', time: 12.5 });
+    expect(parseGoTo(' 1:02.3 ', 1500, 3600)).toEqual({ kind: 'time', time: 62.3 });
+    expect(parseGoTo('0:00:05', 1500, 60)).toEqual({ kind: 'time', time: 5 });
+    expect(parseGoTo('.5', 1500, 60)).toEqual({ kind: 'time', time: 0.5 });
+  });
+
+  it('reads f312 and "frame 312" as frame indices', () => {
+    expect(parseGoTo('f312', 1500, 60)).toEqual({ kind: 'frame', frame: 312 });
+    expect(parseGoTo('frame 312', 1500, 60)).toEqual({ kind: 'frame', frame: 312 });
+    expect(parseGoTo('F 0', 1500, 60)).toEqual({ kind: 'frame', frame: 0 });
+  });
+
+  it('says why bad input goes nowhere', () => {
+    expect(parseGoTo('', 1500, 60)).toMatchObject({ kind: 'error', message: expect.stringContaining('Nothing to go to') });
+    expect(parseGoTo('abc', 1500, 60)).toMatchObject({ kind: 'error', message: expect.stringContaining('is not a time or a frame') });
+    expect(parseGoTo('1:75', 1500, 600)).toMatchObject({ kind: 'error', message: expect.stringContaining('under 60') });
+    expect(parseGoTo('61', 1500, 60)).toMatchObject({ kind: 'error', message: expect.stringContaining('past the end') });
+    expect(parseGoTo('f1500', 1500, 60)).toMatchObject({ kind: 'error', message: 'No frame 1500: the frames are 0–1499' });
+    expect(parseGoTo('f1.5', 1500, 60)).toMatchObject({ kind: 'error', message: expect.stringContaining('whole number') });
+    expect(parseGoTo('-3', 1500, 60)).toMatchObject({ kind: 'error' });
   });
 });

@@ -80,3 +80,42 @@ export function formatInterval(start: number, end: number): string {
 export function frameUrl(template: string, index: number): string {
   return template.replace('{index}', encodeURIComponent(String(index)));
 }
+
+/** Where a go-to field's text sends the player: a time, a frame, or why it cannot. */
+export type GoToTarget = { kind: 'time'; time: number } | { kind: 'frame'; frame: number } | { kind: 'error'; message: string };
+
+const GO_TO_HELP = 'type seconds (12.5), m:ss (1:02.3) or a frame (f312)';
+
+/**
+ * Reads a go-to field: seconds ("12.5"), "m:ss.s" or "h:mm:ss.s" ("1:02.3"),
+ * or a frame index ("f312", "frame 312"). A time past the end, a frame past
+ * the last one or text that is neither says why, and goes nowhere.
+ */
+export function parseGoTo(text: string, frameCount: number, duration: number): GoToTarget {
+  const input = text.trim().toLowerCase();
+  if (input === '') return { kind: 'error', message: `Nothing to go to: ${GO_TO_HELP}` };
+  const frameMatch = /^(?:f|frame)\s*#?\s*(\S*)$/.exec(input);
+  if (frameMatch !== null) {
+    const digits = frameMatch[1] ?? '';
+    if (!/^\d+$/.test(digits)) return { kind: 'error', message: `“${text.trim()}” is not a frame: a frame is a whole number (f312)` };
+    const frame = Number(digits);
+    const count = Math.floor(frameCount);
+    if (count > 0 && frame > count - 1) {
+      return { kind: 'error', message: `No frame ${frame}: the frames are 0–${count - 1}` };
+    }
+    return { kind: 'frame', frame };
+  }
+  const parts = input.split(':');
+  if (parts.length > 3 || !parts.every((p, i) => (i === parts.length - 1 ? /^\d+(?:\.\d*)?$|^\.\d+$/ : /^\d+$/).test(p))) {
+    return { kind: 'error', message: `“${text.trim()}” is not a time or a frame: ${GO_TO_HELP}` };
+  }
+  const numbers = parts.map(Number);
+  for (let i = 1; i < numbers.length; i++) {
+    if (numbers[i]! >= 60) return { kind: 'error', message: `“${text.trim()}”: minutes and seconds after a colon must be under 60` };
+  }
+  const time = numbers.reduce((total, n) => total * 60 + n, 0);
+  if (duration > 0 && time > duration) {
+    return { kind: 'error', message: `${formatTime(time)} is past the end of the video (${formatTime(duration)})` };
+  }
+  return { kind: 'time', time };
+}

@@ -1,10 +1,14 @@
 import { CATEGORY_LABELS, clueCount, refOf, type EditableDoc } from './doc';
 import { formatInterval } from '../components';
+import { editableOf } from './doc';
+import { fieldList, mergePlan, type MergeField } from './merge';
 import type { QuestionDoc } from './types';
 
 export interface ConflictPanelProps {
   mine: EditableDoc;
   theirs: QuestionDoc;
+  /** What this page's edits were made on: re-apply puts back only the fields changed since then. */
+  base?: EditableDoc;
   message: string;
   busy: boolean;
   /** False when the server's version can no longer be edited: only "discard" is left. */
@@ -13,24 +17,27 @@ export interface ConflictPanelProps {
   onDiscard(): void;
 }
 
-const ROWS: [label: string, show: (d: EditableDoc) => string][] = [
-  ['Question', (d) => d.text],
-  ['Category', (d) => CATEGORY_LABELS[d.category] ?? d.category],
-  ['Modality', (d) => d.modality],
-  ['Drafted count', (d) => (d.drafted_answer === null ? '–' : String(d.drafted_answer))],
+const ROWS: [label: string, show: (d: EditableDoc) => string, field: MergeField][] = [
+  ['Question', (d) => d.text, 'text'],
+  ['Category', (d) => CATEGORY_LABELS[d.category] ?? d.category, 'category'],
+  ['Modality', (d) => d.modality, 'modality'],
+  ['Drafted count', (d) => (d.drafted_answer === null ? '–' : String(d.drafted_answer)), 'drafted_answer'],
   [
     'Reference interval',
     (d) => {
       const ref = refOf(d);
       return ref === null ? '–' : formatInterval(ref.start, ref.end);
     },
+    'ref',
   ],
-  ['Clues', (d) => `${d.clues.length} (counting ${clueCount(d)})`],
-  ['Clusters', (d) => (d.clusters.length === 0 ? '–' : d.clusters.map((c) => c.name).join(', '))],
+  ['Clues', (d) => `${d.clues.length} (counting ${clueCount(d)})`, 'clues'],
+  ['Clusters', (d) => (d.clusters.length === 0 ? '–' : d.clusters.map((c) => c.name).join(', ')), 'clusters'],
 ];
 
 /** A 409: the server's newer version beside ours, and the two ways out. */
-export function ConflictPanel({ mine, theirs, message, busy, canReapply = true, onReapply, onDiscard }: ConflictPanelProps) {
+export function ConflictPanel({ mine, theirs, message, busy, base, canReapply = true, onReapply, onDiscard }: ConflictPanelProps) {
+  const plan = mergePlan(base ?? editableOf(theirs), mine, editableOf(theirs));
+  const kept = plan.theirs.filter((f) => !plan.mine.includes(f));
   return (
     <section className="ws-conflict" role="alert" aria-label="Conflict">
       <p className="ws-conflict-heading">
@@ -45,12 +52,17 @@ export function ConflictPanel({ mine, theirs, message, busy, canReapply = true, 
           </tr>
         </thead>
         <tbody>
-          {ROWS.map(([label, show]) => {
+          {ROWS.map(([label, show, field]) => {
             const a = show(mine);
             const b = show(theirs);
+            const collides = plan.collisions.includes(field);
+            const className = collides ? 'ws-differs ws-collides' : a === b ? undefined : 'ws-differs';
             return (
-              <tr key={label} className={a === b ? undefined : 'ws-differs'}>
-                <th scope="row">{label}</th>
+              <tr key={label} className={className} data-field={field}>
+                <th scope="row">
+                  {label}
+                  {collides && <span className="ws-collision-mark"> (changed on both sides)</span>}
+                </th>
                 <td>{a}</td>
                 <td>{b}</td>
               </tr>
@@ -58,6 +70,20 @@ export function ConflictPanel({ mine, theirs, message, busy, canReapply = true, 
           })}
         </tbody>
       </table>
+      {canReapply && (
+        <p className="ws-conflict-merge" data-testid="conflict-merge">
+          {plan.mine.length === 0
+            ? 'You changed nothing that differs from the newer version.'
+            : `Re-applying puts back only what you changed: ${fieldList(plan.mine)}.`}
+          {kept.length > 0 && ` Kept as on the server: ${fieldList(kept)}.`}
+          {plan.collisions.length > 0 && (
+            <strong className="ws-collisions" data-testid="conflict-collisions">
+              {' '}
+              Changed on both sides (yours will replace the server’s): {fieldList(plan.collisions)}.
+            </strong>
+          )}
+        </p>
+      )}
       <div className="ws-conflict-actions">
         {canReapply && (
           <button type="button" className="ws-primary" disabled={busy} onClick={onReapply}>

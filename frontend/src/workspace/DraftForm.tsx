@@ -1,6 +1,7 @@
 import {
   CATEGORIES,
   CATEGORY_LABELS,
+  halfSetRef,
   MODALITIES,
   MODALITY_LABELS,
   type DocErrors,
@@ -119,6 +120,12 @@ export function DraftForm({ doc, errors, state, version, disabled, onChange, onS
       </div>
       <fieldset className="ws-ref">
         <legend>Reference interval</legend>
+        {halfSetRef(doc) && (
+          <p className="ws-ref-incomplete" role="status" data-testid="ref-incomplete">
+            Incomplete: set the {doc.ref_start === null ? 'start' : 'end'} too. Kept here as a draft; saves go on with the
+            interval the server has until both ends are set.
+          </p>
+        )}
         {(['ref_start', 'ref_end'] as const).map((field) => {
           const value = doc[field];
           const isStart = field === 'ref_start';

@@ -210,6 +210,38 @@ describe('WorkspaceApp', () => {
     expect(valueOf('End (s)')).toBe('60');
   });
 
+  it('a half-set reference interval is a draft: saves go on with the server’s interval, the field says it is incomplete', async () => {
+    const { fetchImpl, video } = setup({ ref_start: null, ref_end: null });
+    at(video, 3.2);
+    press('[');
+    expect(screen.getByTestId('ref-incomplete').textContent).toContain('Incomplete: set the end too');
+    // Nothing else changed: nothing to send.
+    await tick(2000);
+    expect(fetchImpl).not.toHaveBeenCalled();
+    fireEvent.change(screen.getByLabelText('Drafted count'), { target: { value: '6' } });
+    fetchImpl.mockImplementation(async () => jsonResponse(echo(fetchImpl)));
+    await tick(800);
+    expect(request(fetchImpl).body).toMatchObject({ version: 4, drafted_answer: 6, ref_start: null, ref_end: null });
+    expect(saveStatus()).toBe('Saved');
+    // The draft is still here, and completing it saves it.
+    expect(valueOf('Start (s)')).toBe('3.2');
+    at(video, 8);
+    press(']');
+    await tick(800);
+    expect(request(fetchImpl).body).toMatchObject({ version: 5, ref_start: 3.2, ref_end: 8 });
+    expect(screen.queryByTestId('ref-incomplete')).toBeNull();
+  });
+
+  it('clearing one end of the server’s interval sends the server’s interval meanwhile', async () => {
+    const { fetchImpl } = setup();
+    fireEvent.change(screen.getByLabelText('End (s)'), { target: { value: '' } });
+    fireEvent.change(screen.getByLabelText('Drafted count'), { target: { value: '6' } });
+    fetchImpl.mockImplementation(async () => jsonResponse(echo(fetchImpl)));
+    await tick(800);
+    expect(request(fetchImpl).body).toMatchObject({ drafted_answer: 6, ref_start: 10, ref_end: 20 });
+    expect(screen.getByTestId('ref-incomplete').textContent).toContain('set the end too');
+  });
+
   it('dragging a region on the timeline updates the document', () => {
     setup({ clues: [eventClue(11, 12)] });
     act(() => stubs.timeline!.onRegionChange('clue-0', 11.5, 13.0004));
@@ -253,6 +285,40 @@ describe('WorkspaceApp', () => {
 
     act(() => stubs.canvas!.onDelete('clue-0'));
     expect(stubs.canvas!.boxes).toEqual([]);
+  });
+
+  it('arrows seek with a box selected; only Alt+arrows move it (the canvas asks for Alt too)', () => {
+    const { video } = setup({ category: 'object', modality: 'V', clues: [{ kind: 'object', frame_index: 50, x1: 10, y1: 20, x2: 110, y2: 220, cluster: '' }] });
+    fireEvent.click(screen.getByRole('button', { name: /Frame 50 · / }));
+    expect(stubs.canvas!.nudgeKey).toBe('alt');
+    act(() => stubs.canvas!.onSelect('clue-0'));
+    at(video, 10);
+    press('ArrowRight', { shiftKey: true });
+    expect(video.currentTime).toBeCloseTo(15, 6);
+    press('ArrowLeft');
+    expect(video.currentTime).toBeCloseTo(14, 6);
+    // Back on the box's frame: it did not move.
+    at(video, 2.02);
+    expect(stubs.canvas!.boxes[0]).toMatchObject({ x1: 10, y1: 20, x2: 110, y2: 220 });
+    press('ArrowRight', { altKey: true, shiftKey: true });
+    press('ArrowUp', { altKey: true });
+    expect(stubs.canvas!.boxes[0]).toMatchObject({ x1: 20, y1: 19, x2: 120, y2: 219 });
+    expect(video.currentTime).toBeCloseTo(2.02, 6);
+    // Kept inside the frame.
+    for (let k = 0; k < 3; k++) press('ArrowUp', { altKey: true, shiftKey: true });
+    expect(stubs.canvas!.boxes[0]).toMatchObject({ y1: 0, y2: 200 });
+  });
+
+  it('attribute: n with no cluster yet makes cluster 1 and selects it', () => {
+    setup({ category: 'attribute', modality: 'V', drafted_answer: 2 });
+    press('n');
+    expect(valueOf('Name of cluster 1')).toBe('Cluster 1');
+    expect(stubs.canvas!.drawColor).toBe(PALETTE[0]);
+    act(() => stubs.canvas!.onCreate({ x1: 0, y1: 0, x2: 10, y2: 10 }));
+    expect(stubs.canvas!.boxes).toEqual([{ key: 'clue-0', x1: 0, y1: 0, x2: 10, y2: 10, color: PALETTE[0], label: 'Cluster 1' }]);
+    // With a cluster, n goes on cycling (one cluster: stays).
+    press('n');
+    expect(screen.queryByLabelText('Name of cluster 2')).toBeNull();
   });
 
   it('while playing the canvas gets no frame and draws nothing', () => {
@@ -404,6 +470,47 @@ describe('WorkspaceApp', () => {
     expect(screen.getByText('version 10')).toBeTruthy();
   });
 
+  it('409: re-apply merges: only the fields changed here go back, the other tab’s fields stay, collisions are named', async () => {
+    const { fetchImpl } = setup();
+    fireEvent.change(screen.getByLabelText('Drafted count'), { target: { value: '7' } });
+    // The other tab changed the text (a field this page never touched) and the drafted count too.
+    const theirs = makeQuestion({ version: 9, text: 'Edited in the other tab', drafted_answer: 2 });
+    fetchImpl.mockResolvedValueOnce(jsonResponse({ detail: 'Stale version.', current: theirs }, 409));
+    await tick(800);
+    const panel = screen.getByRole('alert', { name: 'Conflict' });
+    expect(within(panel).getByTestId('conflict-merge').textContent).toContain('Re-applying puts back only what you changed: drafted count.');
+    expect(within(panel).getByTestId('conflict-merge').textContent).toContain('Kept as on the server: question.');
+    expect(within(panel).getByTestId('conflict-collisions').textContent).toContain('drafted count');
+
+    fetchImpl.mockImplementationOnce(async () => jsonResponse(echo(fetchImpl, theirs)));
+    fireEvent.click(within(panel).getByRole('button', { name: 'Re-apply my changes on the newer version' }));
+    await tick(0);
+    expect(request(fetchImpl).body).toMatchObject({ version: 9, text: 'Edited in the other tab', drafted_answer: 7 });
+    expect(screen.getByText(/Re-applied your drafted count; changed on both sides, yours kept: drafted count/)).toBeTruthy();
+  });
+
+  it('409 whose newer document already equals this page’s is no conflict', async () => {
+    const { fetchImpl } = setup();
+    fireEvent.change(screen.getByLabelText('Drafted count'), { target: { value: '7' } });
+    fetchImpl.mockResolvedValueOnce(
+      jsonResponse({ detail: 'Stale version.', current: makeQuestion({ version: 5, drafted_answer: 7 }) }, 409),
+    );
+    await tick(800);
+    expect(screen.queryByRole('alert', { name: 'Conflict' })).toBeNull();
+    expect(screen.getByText('version 5')).toBeTruthy();
+    expect(localStorage.getItem(localKey(7))).toBeNull();
+  });
+
+  it('on load, a journal of an older version equal to the server’s document (keys in another order) is no conflict', () => {
+    const server = makeQuestion({ version: 6, clues: [eventClue(1, 2)] });
+    localStorage.setItem(
+      localKey(7),
+      JSON.stringify({ baseVersion: 5, doc: { ...editableOf(server), clues: [{ end: 2, start: 1, kind: 'event' }] }, savedAt: Date.now() }),
+    );
+    setup({ version: 6, clues: [eventClue(1, 2)] });
+    expect(screen.queryByRole('alert', { name: 'Conflict' })).toBeNull();
+  });
+
   it('409: discard mine shows the server version', async () => {
     const { fetchImpl } = setup();
     fireEvent.change(screen.getByLabelText('Drafted count'), { target: { value: '7' } });
@@ -432,6 +539,23 @@ describe('WorkspaceApp', () => {
     expect(screen.getByText('Invalid clues.')).toBeTruthy();
     expect(valueOf('Event 1 end')).toBe('12.5');
     expect(JSON.parse(localStorage.getItem(localKey(7))!).doc.clues).toEqual([{ kind: 'event', start: 11, end: 12.5 }]);
+  });
+
+  it('a save error shows as a toast out of the flow: nothing above the player is added or removed', async () => {
+    const { fetchImpl, container } = setup({ clues: [eventClue(11, 12)] });
+    const before = (container.querySelector('.ws-layout')!.previousElementSibling as HTMLElement).outerHTML;
+    fireEvent.change(screen.getByLabelText('Event 1 end'), { target: { value: '12.5' } });
+    fetchImpl.mockResolvedValueOnce(jsonResponse({ detail: 'Invalid clues.', errors: { 'clues[0]': 'Overlaps another event.' } }, 400));
+    await tick(800);
+    const toast = screen.getByTestId('save-toast');
+    expect(toast.textContent).toBe('Invalid clues.');
+    expect(toast.closest('.ws-toasts')).toBe(screen.getByTestId('toasts'));
+    // The same elements lie before the layout with and without the message: the toasts box is always there.
+    const toasts = screen.getByTestId('toasts');
+    expect(container.querySelector('.ws-layout')!.previousElementSibling).toBe(toasts);
+    expect(before).toContain('data-testid="toasts"');
+    const notices = Array.from(container.querySelector('.ws')!.children).map((el) => el.className);
+    expect(notices).toEqual(['ws-header', 'ws-toasts', 'ws-layout']);
   });
 
   it('offline: keeps the journal and sends again when the browser is back online', async () => {

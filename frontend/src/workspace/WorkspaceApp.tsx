@@ -15,7 +15,7 @@ import { CluePanel } from './CluePanel';
 import { anchorTime } from './comments';
 import { CommentsPanel } from './CommentsPanel';
 import { canvasBoxes, clusterColors, drawColor, timelineRegions } from './display';
-import { canRedo, canUndo } from './docState';
+import { canRedo, canUndo, mergeBaseOf } from './docState';
 import { DraftForm } from './DraftForm';
 import { SHORTCUT_HELP } from './keyboard';
 import type { WorkspaceData } from './types';
@@ -28,6 +28,7 @@ import { useWorkspaceKeys } from './useWorkspaceKeys';
 import { validateDoc } from './validate';
 import { WorkspaceHeader } from './WorkspaceHeader';
 import { WorkspaceNotices } from './WorkspaceNotices';
+import './fixes.css';
 
 export { outcomeText } from './WorkspaceNotices';
 
@@ -58,7 +59,7 @@ export function WorkspaceApp({ data, fetchImpl }: WorkspaceAppProps) {
   const { session, sync, snapshot, doc, view, editable, viewDispatch } = ws;
   const player = usePlayerClock({ fps, frameCount, duration });
   const { clock, frame } = player;
-  const clues = useClueCommands(ws, player, duration);
+  const clues = useClueCommands(ws, player, duration, { width: video.width, height: video.height });
   const submit = useSubmit(session, video, urls, csrf, fetchRef);
   const proposals = useProposalCommands(ws, player, timelineRef, urls, csrf, fetchRef);
   useWorkspaceKeys(ws, player, clues, submit, proposals);
@@ -113,6 +114,7 @@ export function WorkspaceApp({ data, fetchImpl }: WorkspaceAppProps) {
       onCreate={clues.createBox}
       onChange={clues.changeBox}
       onDelete={clues.deleteBox}
+      nudgeKey="alt"
     />
   ) : undefined;
 
@@ -136,6 +138,7 @@ export function WorkspaceApp({ data, fetchImpl }: WorkspaceAppProps) {
       />
       <WorkspaceNotices
         doc={doc}
+        base={mergeBaseOf(ws.docState)}
         snapshot={snapshot}
         fps={fps}
         submitMessage={view.submitMessage}
@@ -166,6 +169,7 @@ export function WorkspaceApp({ data, fetchImpl }: WorkspaceAppProps) {
             onSeekBy={player.seekBy}
             onRate={player.setRate}
             overlay={canvas}
+            goTo={{ duration, onSeekTo: pauseAndSeek, onSeekFrame: player.seekFrame }}
           />
           <Timeline
             ref={timelineRef}
@@ -180,6 +184,7 @@ export function WorkspaceApp({ data, fetchImpl }: WorkspaceAppProps) {
             selectedKey={view.selectedKey}
             onSelect={selectRegion}
             onRegionChange={clues.changeRegion}
+            onSeek={player.seekTo}
           />
           <p className="ws-hint" role="status">
             {view.hint}

@@ -66,7 +66,12 @@ export function WorkspaceHeader({
       <h2 className="ws-title">
         {title} <span className="ws-muted">· question #{snapshot.server.id}</span>
       </h2>
-      <span className={`ws-save ws-save-${snapshot.status}`} data-testid="save-status" role="status">
+      <span
+        className={`ws-save ws-save-${snapshot.status}`}
+        data-testid="save-status"
+        role="status"
+        title={statusText(snapshot, dirty, savable)}
+      >
         {statusText(snapshot, dirty, savable)}
       </span>
       <span className={count === doc.drafted_answer ? 'ws-count' : 'ws-count ws-count-mismatch'} data-testid="running-count">

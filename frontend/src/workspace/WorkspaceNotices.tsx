@@ -20,6 +20,8 @@ export function outcomeText(result: SubmitResult, fps: number): string {
 
 export interface WorkspaceNoticesProps {
   doc: EditableDoc;
+  /** What this page's unsaved edits were made on (a conflict's re-apply merges against it). */
+  base?: EditableDoc;
   snapshot: WorkspaceSnapshot;
   fps: number;
   submitMessage: string | null;
@@ -35,9 +37,13 @@ export interface WorkspaceNoticesProps {
   onDiscard(): void;
 }
 
-/** What the annotator must know under the header: save and submit problems, the outcome, a lock, a 409. */
+/**
+ * What the annotator must know under the header: the outcome, a lock, a 409; save and submit problems as toasts
+ * (fixed-position, out of the flow).
+ */
 export function WorkspaceNotices({
   doc,
+  base,
   snapshot,
   fps,
   submitMessage,
@@ -54,16 +60,20 @@ export function WorkspaceNotices({
   const conflict = snapshot.conflict;
   return (
     <>
-      {snapshot.status === 'invalid' && snapshot.message !== null && (
-        <p className="ws-error" role="alert">
-          {snapshot.message}
-        </p>
-      )}
-      {submitMessage !== null && (
-        <p className="ws-error" role="alert">
-          {submitMessage}
-        </p>
-      )}
+      {/* Transient save and submit messages float in a fixed corner: they never move the layout (a box being drawn
+          on the canvas stays under the pointer). */}
+      <div className="ws-toasts" data-testid="toasts">
+        {snapshot.status === 'invalid' && snapshot.message !== null && (
+          <p className="ws-error ws-toast" role="alert" data-testid="save-toast">
+            {snapshot.message}
+          </p>
+        )}
+        {submitMessage !== null && (
+          <p className="ws-error ws-toast" role="alert" data-testid="submit-toast">
+            {submitMessage}
+          </p>
+        )}
+      </div>
       {outcome !== null && (
         <div className={`ws-outcome ws-outcome-${outcome.outcome}`} role="status" data-testid="outcome">
           <p>
@@ -92,6 +102,7 @@ export function WorkspaceNotices({
       {conflict !== null && (
         <ConflictPanel
           mine={doc}
+          {...(base === undefined ? {} : { base })}
           theirs={conflict.current}
           message={conflict.message}
           busy={submitting}

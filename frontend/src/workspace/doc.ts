@@ -58,6 +58,19 @@ export function sameDoc(a: EditableDoc, b: EditableDoc): boolean {
   return JSON.stringify(editableOf(a)) === JSON.stringify(editableOf(b));
 }
 
+/** One end of the reference interval set, not the other: a draft kept in the page, never sent. */
+export const halfSetRef = (doc: Pick<EditableDoc, 'ref_start' | 'ref_end'>): boolean => (doc.ref_start === null) !== (doc.ref_end === null);
+
+/**
+ * What a save sends of `doc`: itself, but with a half-set reference interval replaced by the interval the server
+ * has (`saved`'s, or none), so that the draft never blocks the saves of everything else.
+ */
+export function wireDoc(doc: EditableDoc, saved: Pick<EditableDoc, 'ref_start' | 'ref_end'>): EditableDoc {
+  if (!halfSetRef(doc)) return doc;
+  const previous = halfSetRef(saved) ? { ref_start: null, ref_end: null } : { ref_start: saved.ref_start, ref_end: saved.ref_end };
+  return { ...doc, ...previous };
+}
+
 export const clueKey = (index: number): string => `clue-${index}`;
 
 /** The clue index of a "clue-<i>" key, or null. */

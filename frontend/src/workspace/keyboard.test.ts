@@ -52,6 +52,16 @@ describe('commandForKey', () => {
     expect(commandForKey(key('i', { target: textarea, isComposing: true }))).toBeNull();
   });
 
+  it('arrows always seek, with a box selected too; only Alt+arrows move the selected box', () => {
+    expect(commandForKey(key('ArrowRight'))).toEqual({ type: 'seekBy', seconds: 1 });
+    expect(commandForKey(key('ArrowRight', { shiftKey: true }))).toEqual({ type: 'seekBy', seconds: 5 });
+    expect(commandForKey(key('ArrowRight', { altKey: true }))).toEqual({ type: 'nudgeSelected', dx: 1, dy: 0 });
+    expect(commandForKey(key('ArrowUp', { altKey: true, shiftKey: true }))).toEqual({ type: 'nudgeSelected', dx: 0, dy: -10 });
+    expect(commandForKey(key('ArrowUp'))).toBeNull();
+    expect(commandForKey(key('ArrowLeft', { altKey: true, ctrlKey: true }))).toBeNull();
+    expect(commandForKey(key('ArrowLeft', { altKey: true, target: document.createElement('input') }))).toBeNull();
+  });
+
   it('lets Space activate the focused button', () => {
     expect(commandForKey(key(' ', { target: document.createElement('button') }))).toBeNull();
     expect(commandForKey(key('.', { target: document.createElement('button') }))).toEqual({ type: 'frameStep', delta: 1 });

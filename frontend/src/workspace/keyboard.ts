@@ -12,6 +12,8 @@ export type Command =
   | { type: 'undo' }
   | { type: 'redo' }
   | { type: 'nextCluster' }
+  /** Alt+arrows: move the selected box (by frame pixels). */
+  | { type: 'nudgeSelected'; dx: number; dy: number }
   | { type: 'submit' }
   | { type: 'escape' }
   | { type: 'stepProposal'; direction: 1 | -1 }
@@ -37,6 +39,13 @@ const LETTERS: Record<string, Command> = {
   n: { type: 'nextCluster' },
 };
 
+const NUDGE_ARROWS: Record<string, [number, number]> = {
+  ArrowLeft: [-1, 0],
+  ArrowRight: [1, 0],
+  ArrowUp: [0, -1],
+  ArrowDown: [0, 1],
+};
+
 /**
  * The workspace command for a key press, or null to leave the key alone.
  * While typing in a field only Escape counts, so the field keeps its own
@@ -45,7 +54,14 @@ const LETTERS: Record<string, Command> = {
 export function commandForKey(event: KeyLike, proposals: ProposalKeys = NO_PROPOSALS): Command | null {
   if (event.isComposing === true) return null;
   if (isEscape(event)) return { type: 'escape' };
-  if (event.altKey || isTypingTarget(event.target)) return null;
+  if (isTypingTarget(event.target)) return null;
+  // A box moves by key only with Alt (Shift: 10 px); plain and Shift+arrows always seek.
+  if (event.altKey) {
+    const arrow = withCommandKey(event) ? undefined : NUDGE_ARROWS[keyName(event)];
+    if (arrow === undefined) return null;
+    const step = event.shiftKey ? 10 : 1;
+    return { type: 'nudgeSelected', dx: arrow[0] * step + 0, dy: arrow[1] * step + 0 };
+  }
   const key = keyName(event);
   const plain = !withCommandKey(event);
   // Proposals: Tab / Shift+Tab move between them (Tab keeps moving the focus when there are none), Enter
@@ -80,10 +96,11 @@ export function commandForKey(event: KeyLike, proposals: ProposalKeys = NO_PROPO
 export const SHORTCUT_HELP: readonly ShortcutHelpItem[] = [
   ['Space', 'play / pause'],
   [', / .', 'frame back / forward'],
-  ['← / →', '∓1 s (Shift: 5 s)'],
+  ['← / →', 'seek ∓1 s (Shift: 5 s), also with a box selected'],
+  ['Alt+arrows', 'move the selected box 1 px (Alt+Shift: 10 px)'],
   ['[ / ]', 'reference start / end here'],
   ['i / o', 'event start / end here'],
-  ['n', 'next cluster'],
+  ['n', 'next cluster (the first: makes cluster 1)'],
   ['Del', 'delete selected clue'],
   ['Ctrl+Z / Ctrl+Shift+Z', 'undo / redo'],
   ['Tab / Shift+Tab', 'next / previous proposal'],

@@ -10,6 +10,8 @@ export interface LocalEntry {
   doc: EditableDoc;
   /** When it was written (ms since the epoch). */
   savedAt: number;
+  /** The server's document the edits were made on (for a three-way merge); absent in older journals. */
+  base?: EditableDoc;
 }
 
 const PREFIX = 'cluebench.workspace.question.';
@@ -26,10 +28,16 @@ function storage(): Storage | null {
 }
 
 /** Writes the journal; false when the browser would not store it (quota, disabled storage). */
-export function saveLocal(questionId: number, baseVersion: number, doc: EditableDoc, now: number = Date.now()): boolean {
+export function saveLocal(
+  questionId: number,
+  baseVersion: number,
+  doc: EditableDoc,
+  now: number = Date.now(),
+  base: EditableDoc | null = null,
+): boolean {
   const store = storage();
   if (store === null) return false;
-  const entry: LocalEntry = { baseVersion, doc, savedAt: now };
+  const entry: LocalEntry = { baseVersion, doc, savedAt: now, ...(base === null ? {} : { base }) };
   try {
     store.setItem(localKey(questionId), JSON.stringify(entry));
     return true;
@@ -70,7 +78,12 @@ export function loadLocal(questionId: number): LocalEntry | null {
     if (parsed === null || typeof parsed.baseVersion !== 'number' || !looksLikeDoc(parsed.doc)) {
       return null;
     }
-    return { baseVersion: parsed.baseVersion, doc: parsed.doc, savedAt: typeof parsed.savedAt === 'number' ? parsed.savedAt : 0 };
+    return {
+      baseVersion: parsed.baseVersion,
+      doc: parsed.doc,
+      savedAt: typeof parsed.savedAt === 'number' ? parsed.savedAt : 0,
+      ...(looksLikeDoc(parsed.base) ? { base: parsed.base } : {}),
+    };
   } catch {
     return null;
   }
@@ -90,14 +103,15 @@ export type Recovery =
   /** Made on the version the server still has: apply it and save. */
   | { kind: 'reapply'; doc: EditableDoc }
   /** Made on an older (or unknown) version: the annotator chooses. */
-  | { kind: 'conflict'; doc: EditableDoc; baseVersion: number };
+  | { kind: 'conflict'; doc: EditableDoc; baseVersion: number; base?: EditableDoc };
 
 export function recoveryFor(
   entry: LocalEntry | null,
   server: { version: number },
+  /** Compares the documents by content (not only the versions: a save can land just before a reload). */
   sameAsServer: (doc: EditableDoc) => boolean,
 ): Recovery {
   if (entry === null || sameAsServer(entry.doc)) return { kind: 'none' };
   if (entry.baseVersion === server.version) return { kind: 'reapply', doc: entry.doc };
-  return { kind: 'conflict', doc: entry.doc, baseVersion: entry.baseVersion };
+  return { kind: 'conflict', doc: entry.doc, baseVersion: entry.baseVersion, ...(entry.base === undefined ? {} : { base: entry.base }) };
 }

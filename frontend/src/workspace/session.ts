@@ -1,7 +1,8 @@
 import { DocSync } from '../shared/docSync';
 import { Store } from '../shared/store';
 import { saveDoc } from './api';
-import { editableOf, sameDoc, type DocErrors, type EditableDoc } from './doc';
+import { editableOf, wireDoc, type DocErrors, type EditableDoc } from './doc';
+import { sameContent } from './merge';
 import { docReducer, initialDocState, isDirty, type DocAction, type DocState } from './docState';
 import { clearLocal, loadLocal, recoveryFor, saveLocal } from './persistence';
 import type { QuestionDoc, QuestionStateName, WorkspaceData } from './types';
@@ -45,12 +46,17 @@ export function startSession(data: WorkspaceData, fetchRef: { current: typeof fe
   // document is shown and the journal is left alone.
   const canRecover = canAnnotate && isEditable(question);
   const recovery = canRecover
-    ? recoveryFor(loadLocal(question.id), question, (d) => sameDoc(d, server))
+    ? recoveryFor(loadLocal(question.id), question, (d) => sameContent(d, server))
     : ({ kind: 'none' } as const);
-  const doc = new Store(docReducer, initialDocState(recovery.kind === 'none' ? server : recovery.doc, question));
+  // A journal made on an older version: its base (when it kept one) is what a re-apply merges against; without
+  // one, every field it differs in from the server's counts as changed here.
+  const base = recovery.kind === 'conflict' ? (recovery.base ?? null) : null;
+  const doc = new Store(docReducer, initialDocState(recovery.kind === 'none' ? server : recovery.doc, question, base));
   const view = new Store(viewReducer, initialView(data.comments ?? []));
   const sync: WorkspaceSync = new DocSync(question, {
-    save: (version, edited, { keepalive }) => saveDoc(fetchRef.current, urls.save, csrf, version, edited, { keepalive }),
+    // A half-set reference interval stays a draft in the page: the save sends the server's interval (or none).
+    save: (version, edited, { keepalive }) =>
+      saveDoc(fetchRef.current, urls.save, csrf, version, wireDoc(edited, doc.getState().saved), { keepalive }),
     getDoc: () => doc.getState().present,
     isDirty: () => isDirty(doc.getState()),
     saved: (sent) => doc.dispatch({ type: 'saved', sent }),
@@ -60,7 +66,10 @@ export function startSession(data: WorkspaceData, fetchRef: { current: typeof fe
     placeErrors: (_sent, errors) => errors,
     noErrors: NO_ERRORS,
     journal: {
-      save: (baseVersion, edited) => saveLocal(question.id, baseVersion, edited),
+      save: (baseVersion, edited) => {
+        const state = doc.getState();
+        saveLocal(question.id, baseVersion, edited, Date.now(), state.base ?? state.saved);
+      },
       clear: () => clearLocal(question.id),
     },
     debounceMs: DEBOUNCE_MS,

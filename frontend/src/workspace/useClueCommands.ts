@@ -13,7 +13,12 @@ export const selectedClusterOf = (doc: EditableDoc, choice: string | null): stri
  * timeline and the keys: draft fields, event clues at the playhead, boxes on
  * the frame shown, clusters, regions dragged on the timeline.
  */
-export function useClueCommands(ws: WorkspaceDoc, player: PlayerClock, duration: number) {
+export function useClueCommands(
+  ws: WorkspaceDoc,
+  player: PlayerClock,
+  duration: number,
+  frameSize: { width: number; height: number } = { width: Number.POSITIVE_INFINITY, height: Number.POSITIVE_INFINITY },
+) {
   const { doc, commit, editable, viewDispatch: dispatch, view } = ws;
   const hint = (text: string | null) => dispatch({ type: 'hint', text });
   const selectedCluster = selectedClusterOf(doc, view.clusterChoice);
@@ -87,6 +92,16 @@ export function useClueCommands(ws: WorkspaceDoc, player: PlayerClock, duration:
     if (index === null) return;
     commit(updateClue(doc, index, normalBox(box)), `box:${key}`);
   };
+  /** Alt+arrows: the selected box moved by whole frame pixels, kept inside the frame (not while playing). */
+  const nudgeSelected = (dx: number, dy: number) => {
+    const index = parseClueKey(view.selectedKey);
+    const clue = index === null ? undefined : doc.clues[index];
+    if (index === null || clue === undefined || clue.kind === 'event' || !editable || player.clock.playing) return;
+    const x = Math.min(Math.max(dx, -Math.min(clue.x1, clue.x2)), frameSize.width - Math.max(clue.x1, clue.x2));
+    const y = Math.min(Math.max(dy, -Math.min(clue.y1, clue.y2)), frameSize.height - Math.max(clue.y1, clue.y2));
+    if (x === 0 && y === 0) return;
+    changeBox(clueKey(index), { x1: clue.x1 + x, y1: clue.y1 + y, x2: clue.x2 + x, y2: clue.y2 + y });
+  };
   const deleteBox = (key: string) => {
     const index = parseClueKey(key);
     if (index !== null) removeClueAt(index);
@@ -115,7 +130,9 @@ export function useClueCommands(ws: WorkspaceDoc, player: PlayerClock, duration:
   const nextCluster = () => {
     if (doc.category !== 'attribute') return;
     if (doc.clusters.length === 0) {
-      hint('No clusters yet: add one first.');
+      // The first cluster is made by key too: n makes cluster 1 and selects it.
+      if (editable) addNewCluster();
+      else hint('No clusters yet.');
       return;
     }
     const at = doc.clusters.findIndex((c) => c.name === selectedCluster);
@@ -147,6 +164,7 @@ export function useClueCommands(ws: WorkspaceDoc, player: PlayerClock, duration:
     removeOtherKinds,
     createBox,
     changeBox,
+    nudgeSelected,
     deleteBox,
     addNewCluster,
     renameClusterAt,

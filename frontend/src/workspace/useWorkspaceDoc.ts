@@ -2,7 +2,8 @@ import { useEffect, useState, useSyncExternalStore } from 'react';
 import { UNSAVED_STATUSES } from '../shared/autosave';
 import { useSaveOnLeave } from '../shared/hooks';
 import { useStore } from '../shared/store';
-import { parseClueKey, type EditableDoc } from './doc';
+import { editableOf, parseClueKey, type EditableDoc } from './doc';
+import { fieldList, sameContent } from './merge';
 import { startSession } from './session';
 import type { WorkspaceData } from './types';
 
@@ -24,6 +25,15 @@ export function useWorkspaceDoc(data: WorkspaceData, fetchRef: { current: typeof
     if (session.resend) sync.changed();
     return () => sync.dispose();
   }, [session, sync]);
+
+  // A 409 (or a journal from an older version) whose newer document already holds exactly this page's content
+  // (a save that landed just before a reload, or twice) is no conflict: take the server's version and go on.
+  const conflict = snapshot.conflict;
+  useEffect(() => {
+    if (conflict !== null && sameContent(editableOf(conflict.current), session.doc.getState().present)) {
+      sync.adopt(conflict.current);
+    }
+  }, [conflict, session, sync]);
 
   // Save at once when the annotator leaves the tab or the window; retry when the network is back;
   // warn before leaving while work is not on the server yet.
@@ -59,8 +69,16 @@ export function useWorkspaceDoc(data: WorkspaceData, fetchRef: { current: typeof
     commit,
     undo: () => step('undo'),
     redo: () => step('redo'),
-    /** 409: keeps ours and saves it on top of the newer version. */
-    reapply: () => void sync.reapply(),
+    /** 409: merges ours onto the newer version (only the fields changed here), and saves it. */
+    reapply: () => {
+      const before = session.doc.getState().lastMerge;
+      void sync.reapply();
+      const plan = session.doc.getState().lastMerge;
+      if (plan === null || plan === before) return;
+      const parts = [plan.mine.length === 0 ? 'Nothing of yours to re-apply' : `Re-applied your ${fieldList(plan.mine)}`];
+      if (plan.collisions.length > 0) parts.push(`changed on both sides, yours kept: ${fieldList(plan.collisions)}`);
+      session.view.dispatch({ type: 'hint', text: `${parts.join('; ')}.` });
+    },
     /** 409: drops ours for the server's version. */
     discard: () => {
       if (sync.discard()) session.view.dispatch({ type: 'replaced' });

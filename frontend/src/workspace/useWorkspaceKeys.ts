@@ -49,6 +49,9 @@ export function useWorkspaceKeys(
       case 'nextCluster':
         clues.nextCluster();
         break;
+      case 'nudgeSelected':
+        clues.nudgeSelected(command.dx, command.dy);
+        break;
       case 'submit':
         void submit();
         break;

@@ -1,7 +1,7 @@
 import { useLayoutEffect, useRef, useState, type CSSProperties, type RefObject } from 'react';
 import { BoxShapes, type CanvasBox } from './BoxShapes';
 import { normalize, type Box } from './geometry';
-import { cursorFor } from './interaction';
+import { cursorFor, type NudgeKey } from './interaction';
 import { useBoxGestures } from './useBoxGestures';
 
 export type { CanvasBox } from './BoxShapes';
@@ -26,6 +26,11 @@ export interface BoxCanvasProps {
   /** Moved or resized (on pointer up, once per gesture), or nudged by an arrow key. */
   onChange(key: string, box: Box): void;
   onDelete(key: string): void;
+  /**
+   * Which arrows nudge the selected box: 'plain' (default) or 'alt' (Alt+arrows, Shift for 10 px; plain arrows
+   * are left to the page, e.g. to seek).
+   */
+  nudgeKey?: NudgeKey;
 }
 
 /** Frame pixels per display pixel of the svg, measured when it can be (1 before layout). */

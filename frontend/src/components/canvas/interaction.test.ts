@@ -25,6 +25,16 @@ describe('canvasCommandForKey', () => {
     expect(canvasCommandForKey(key('ArrowDown', { shiftKey: true }))).toEqual({ kind: 'nudge', dx: 0, dy: 10 });
   });
 
+  it('with the Alt nudge key, plain arrows are left to the page and Alt+arrows nudge', () => {
+    expect(canvasCommandForKey(key('ArrowRight'), 'alt')).toBeNull();
+    expect(canvasCommandForKey(key('ArrowRight', { shiftKey: true }), 'alt')).toBeNull();
+    expect(canvasCommandForKey(key('ArrowRight', { altKey: true }), 'alt')).toEqual({ kind: 'nudge', dx: 1, dy: 0 });
+    expect(canvasCommandForKey(key('ArrowDown', { altKey: true, shiftKey: true }), 'alt')).toEqual({ kind: 'nudge', dx: 0, dy: 10 });
+    expect(canvasCommandForKey(key('Delete'), 'alt')).toEqual({ kind: 'delete' });
+    // Plain mode (the default) leaves Alt+arrows alone.
+    expect(canvasCommandForKey(key('ArrowRight', { altKey: true }))).toBeNull();
+  });
+
   it('maps Escape to escape, even with modifiers', () => {
     expect(canvasCommandForKey(key('Escape'))).toEqual({ kind: 'escape' });
     expect(canvasCommandForKey(key('Esc', { ctrlKey: true }))).toEqual({ kind: 'escape' });

@@ -26,22 +26,30 @@ const ARROWS: Record<string, [number, number]> = {
 };
 
 /**
- * The canvas command for a key press, or null. Escape always counts; Delete,
- * Backspace and the arrows not with Ctrl / Cmd / Alt (the browser's and the
- * page's own shortcuts).
+ * Which arrows nudge the selected box: plain arrows ('plain'), or only with
+ * Alt ('alt': plain arrows are left to the page, e.g. to seek).
  */
-export function canvasCommandForKey(event: CanvasKeyLike): CanvasKeyCommand | null {
+export type NudgeKey = 'plain' | 'alt';
+
+/**
+ * The canvas command for a key press, or null. Escape always counts; Delete,
+ * Backspace and the arrows not with Ctrl / Cmd (the browser's and the page's
+ * own shortcuts). The arrows nudge plain, or with `nudgeKey` 'alt' only with
+ * Alt; Delete and Backspace never with Alt.
+ */
+export function canvasCommandForKey(event: CanvasKeyLike, nudgeKey: NudgeKey = 'plain'): CanvasKeyCommand | null {
   if (event.key === 'Escape' || event.key === 'Esc') {
     return { kind: 'escape' };
   }
-  if (event.ctrlKey || event.metaKey || event.altKey) {
+  if (event.ctrlKey || event.metaKey) {
     return null;
   }
   if (event.key === 'Delete' || event.key === 'Backspace') {
-    return { kind: 'delete' };
+    return event.altKey ? null : { kind: 'delete' };
   }
   const arrow = ARROWS[event.key];
-  if (arrow === undefined) {
+  // Alt is the nudge modifier where asked for, else it leaves the arrows alone.
+  if (arrow === undefined || event.altKey !== (nudgeKey === 'alt')) {
     return null;
   }
   const step = event.shiftKey ? NUDGE_STEP_LARGE : NUDGE_STEP;

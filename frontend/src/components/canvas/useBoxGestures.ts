@@ -20,7 +20,7 @@ import {
   type KeyedBox,
   type Point,
 } from './geometry';
-import { advanceGesture, canvasCommandForKey, type Gesture } from './interaction';
+import { advanceGesture, canvasCommandForKey, type Gesture, type NudgeKey } from './interaction';
 
 /** How near an edge (display pixels) the pointer grabs a handle. */
 export const HANDLE_TOLERANCE = 6;
@@ -35,6 +35,8 @@ export interface GestureOptions {
   selectedKey: string | null;
   /** No drawing or editing (selecting still works). */
   disabled: boolean;
+  /** Which arrows nudge the selected box (default: plain arrows). */
+  nudgeKey?: NudgeKey;
   onSelect(key: string | null): void;
   onCreate(box: Box): void;
   onChange(key: string, box: Box): void;
@@ -204,7 +206,7 @@ export function useBoxGestures(options: GestureOptions) {
   };
 
   const onKeyDown = (event: ReactKeyboardEvent<HTMLDivElement>) => {
-    const command = canvasCommandForKey(event);
+    const command = canvasCommandForKey(event, options.nudgeKey ?? 'plain');
     if (command === null) {
       return;
     }

@@ -187,3 +187,38 @@ describe('usePlayerClock', () => {
     expect(player().clock.rate).toBe(2);
   });
 });
+
+describe('Player go-to field', () => {
+  it('seeks to a time or a frame on Enter, and says why bad input goes nowhere', () => {
+    const onSeekTo = vi.fn();
+    const onSeekFrame = vi.fn();
+    renderPlayer({ goTo: { duration: 60, onSeekTo, onSeekFrame } });
+    const field = screen.getByLabelText('Go to time or frame') as HTMLInputElement;
+    fireEvent.change(field, { target: { value: '1:02.3' } });
+    fireEvent.keyDown(field, { key: 'Enter' });
+    expect(screen.getByTestId('goto-error').textContent).toContain('past the end');
+    expect(field.getAttribute('aria-invalid')).toBe('true');
+    expect(onSeekTo).not.toHaveBeenCalled();
+
+    fireEvent.change(field, { target: { value: '12.5' } });
+    expect(screen.queryByTestId('goto-error')).toBeNull();
+    fireEvent.keyDown(field, { key: 'Enter' });
+    expect(onSeekTo).toHaveBeenCalledExactlyOnceWith(12.5);
+    expect(field.value).toBe('');
+
+    fireEvent.change(field, { target: { value: 'frame 312' } });
+    fireEvent.keyDown(field, { key: 'Enter' });
+    expect(onSeekFrame).toHaveBeenCalledExactlyOnceWith(312);
+
+    fireEvent.change(field, { target: { value: 'soon' } });
+    fireEvent.keyDown(field, { key: 'Enter' });
+    expect(screen.getByRole('alert').textContent).toContain('is not a time or a frame');
+    expect(onSeekTo).toHaveBeenCalledOnce();
+    expect(onSeekFrame).toHaveBeenCalledOnce();
+  });
+
+  it('has no go-to field unless asked', () => {
+    renderPlayer();
+    expect(screen.queryByLabelText('Go to time or frame')).toBeNull();
+  });
+});

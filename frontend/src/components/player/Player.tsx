@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { KEEP_FOCUS } from '../keyboard';
 import { formatTime, frameAt } from '../time';
+import { GoToField } from './GoToField';
 import type { MediaClock } from './useMediaClock';
 
 export const PLAYBACK_RATES: readonly number[] = [0.25, 0.5, 0.75, 1, 1.25, 1.5, 2];
@@ -21,6 +22,8 @@ export interface PlayerProps {
   onRate(rate: number): void;
   /** Drawn over the picture while paused (the box canvas). */
   overlay?: ReactNode;
+  /** Shows a go-to field (a time or a frame index; Enter seeks) in the controls. */
+  goTo?: { duration: number; onSeekTo(time: number): void; onSeekFrame(frame: number): void };
 }
 
 /** The proxy video with frame-accurate controls and the position always shown. */
@@ -38,6 +41,7 @@ export function Player({
   onSeekBy,
   onRate,
   overlay,
+  goTo,
 }: PlayerProps) {
   const { time, playing, rate } = clock;
   const frame = frameAt(time, fps, frameCount);
@@ -88,6 +92,9 @@ export function Player({
             ))}
           </select>
         </label>
+        {goTo !== undefined && (
+          <GoToField frameCount={frameCount} duration={goTo.duration} onSeekTo={goTo.onSeekTo} onSeekFrame={goTo.onSeekFrame} />
+        )}
         <span className="ws-position" data-testid="position" aria-live="off">
           {formatTime(time)} · frame {frame}
         </span>

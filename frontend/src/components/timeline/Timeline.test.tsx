@@ -57,6 +57,7 @@ class FakeWaveSurfer extends Emitter {
     this.plugins = this.plugins.filter((p) => p !== plugin);
   });
   zoom = vi.fn();
+  setTime = vi.fn();
   /** Like the real one with peaks given: no fetch, 'ready' a little later. */
   load = vi.fn((_url: string, _peaks: unknown, duration: number) => {
     queueMicrotask(() => this.emit('ready', duration));
@@ -310,7 +311,7 @@ describe('Timeline', () => {
     await ready();
     const plugin = regionsPlugin();
     expect(plugin.addRegion).toHaveBeenCalledTimes(2);
-    expect(plugin.byId('ref')!.params).toMatchObject({ start: 10, end: 20, drag: true, resize: true, content: 'Reference' });
+    expect(plugin.byId('ref')!.params).toMatchObject({ start: 10, end: 20, drag: false, resize: true, content: 'Reference' });
 
     rerender({ regions: [{ ...refRegion, start: 11 }, { key: 'clue-1', start: 30, end: 31, color: '#4363d8', editable: false }] });
     await waitFor(() => expect(plugin.addRegion).toHaveBeenCalledTimes(3));
@@ -350,6 +351,42 @@ describe('Timeline', () => {
     await waitFor(() => expect(region.color).toBe('rgba(60, 180, 75, 0.42)'));
     expect(region.element!.getAttribute('aria-selected')).toBe('true');
     expect(plugin.byId('ref')!.element!.getAttribute('aria-selected')).toBe('false');
+  });
+
+  it('seeks where a click inside a region lands, and selects the region (regions move only by their handles)', async () => {
+    const { onSelect } = setup();
+    await ready();
+    const instance = ws();
+    const plugin = regionsPlugin();
+    const region = plugin.byId('clue-0')!;
+    expect(region.params.drag).toBe(false);
+    expect(plugin.byId('ref')!.params).toMatchObject({ drag: false, resize: true });
+    // The wrapper spans the whole waveform: 1000 px for 100 s, scrolled 200 px to the left.
+    instance.wrapper.getBoundingClientRect = () => ({ left: -200, top: 0, width: 1000, height: 64, right: 800, bottom: 64, x: -200, y: 0, toJSON: () => ({}) });
+    const click = new MouseEvent('click', { bubbles: true, clientX: 50 });
+    act(() => plugin.emit('region-clicked', region, click));
+    expect(instance.setTime).toHaveBeenCalledOnce();
+    expect(instance.setTime.mock.calls[0]![0]).toBeCloseTo(25, 6);
+    expect(onSelect).toHaveBeenCalledExactlyOnceWith('clue-0');
+  });
+
+  it('seeks to a thumbnail’s time when it is clicked', async () => {
+    const onSeek = vi.fn();
+    setup({ thumbnailsUrl: '/thumbs.jpg', thumbnailsIndex, onSeek });
+    await ready();
+    const tiles = screen.getByTestId('timeline-thumbnails').querySelectorAll<HTMLElement>('.tl-thumb');
+    fireEvent.click(tiles[3]!);
+    expect(onSeek).toHaveBeenCalledOnce();
+    expect(onSeek.mock.calls[0]![0]).toBeCloseTo(Number.parseFloat(tiles[3]!.dataset.time!), 3);
+  });
+
+  it('seeks the media on a thumbnail click when no onSeek is given', async () => {
+    const media = document.createElement('video');
+    setup({ thumbnailsUrl: '/thumbs.jpg', thumbnailsIndex, media });
+    await ready();
+    const tiles = screen.getByTestId('timeline-thumbnails').querySelectorAll<HTMLElement>('.tl-thumb');
+    fireEvent.click(tiles[2]!);
+    expect(media.currentTime).toBeCloseTo(Number.parseFloat(tiles[2]!.dataset.time!), 3);
   });
 
   it('zooms with the buttons, clamped between the whole video and frame level', async () => {

@@ -35,6 +35,8 @@ export interface TimelineProps {
   onSelect(key: string | null): void;
   /** After a drag or resize ends. */
   onRegionChange(key: string, start: number, end: number): void;
+  /** A click on a thumbnail seeks here (default: sets the media's current time). */
+  onSeek?(time: number): void;
   fetchImpl?: typeof fetch;
   createWaveSurfer?: typeof WaveSurfer.create;
   /** For tests: fake plugins (the real ones draw on canvases). */
@@ -101,11 +103,16 @@ export function Timeline({
   selectedKey,
   onSelect,
   onRegionChange,
+  onSeek,
   fetchImpl,
   createWaveSurfer,
   plugins,
   ref,
 }: TimelineProps) {
+  const seekThumbnail = (time: number) => {
+    if (onSeek !== undefined) onSeek(time);
+    else if (media !== null) media.currentTime = time;
+  };
   const waveRef = useRef<HTMLDivElement>(null);
 
   // The latest callbacks and injectables, so that effects need not re-run when the page passes new closures.
@@ -235,6 +242,7 @@ export function Timeline({
           scrollLeft={scrollLeft}
           viewWidth={viewWidth}
           height={THUMB_HEIGHT}
+          onSeek={seekThumbnail}
         />
       )}
     </div>

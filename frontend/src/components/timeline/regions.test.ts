@@ -55,7 +55,8 @@ describe('syncRegions', () => {
       start: 1,
       end: 4,
       color: 'rgba(230, 25, 75, 0.22)',
-      drag: true,
+      // Regions move only by their handles: never dragged whole (a click inside one seeks).
+      drag: false,
       resize: true,
       content: 'Reference',
     });
@@ -86,7 +87,7 @@ describe('syncRegions', () => {
     expect(clueRegion!.setOptions).not.toHaveBeenCalled();
 
     syncRegions(plugin, synced, [{ ...ref, end: 5, label: 'Ref' }, { ...clue, editable: true }], 'ref');
-    expect(clueRegion!.setOptions).toHaveBeenCalledWith({ drag: true, resize: true });
+    expect(clueRegion!.setOptions).toHaveBeenCalledWith({ resize: true });
     expect(refRegion!.setOptions).toHaveBeenLastCalledWith({ color: 'rgba(230, 25, 75, 0.42)' });
 
     syncRegions(plugin, synced, [clue], null);

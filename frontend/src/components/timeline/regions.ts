@@ -87,7 +87,8 @@ function decorate(region: RegionLike, spec: TimelineRegion, selected: boolean): 
 /**
  * Adds, updates and removes plugin regions so that there is one per entry
  * of `regions`, at its times, coloured (the selected one stronger and
- * outlined), draggable and resizable only when editable. A region whose
+ * outlined), resizable by their handles only when editable (never dragged
+ * whole: a click inside a region seeks). A region whose
  * times the user changed but the page did not take is put back.
  */
 export function syncRegions(
@@ -112,7 +113,8 @@ export function syncRegions(
         start: spec.start,
         end: spec.end,
         color: pluginColor(spec, selected),
-        drag: spec.editable && spec.ghost !== true,
+        // Regions move only by their handles: a click (or press) inside one seeks, it never drags it.
+        drag: false,
         resize: spec.editable && spec.ghost !== true,
         content: spec.label,
       });
@@ -130,7 +132,6 @@ export function syncRegions(
       changes.color = pluginColor(spec, selected);
     }
     if (entry.editable !== spec.editable) {
-      changes.drag = spec.editable;
       changes.resize = spec.editable;
     }
     if (Object.keys(changes).length > 0) {

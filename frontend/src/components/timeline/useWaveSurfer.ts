@@ -12,6 +12,15 @@ const SPECTROGRAM_HEIGHT = 128;
 
 const devicePixelRatio = () => (typeof window !== 'undefined' && window.devicePixelRatio > 0 ? window.devicePixelRatio : 1);
 
+/** The time under a click on the waveform (its wrapper spans the whole, scrolled, width), or null. */
+export function clickTime(ws: Pick<WaveSurfer, 'getWrapper' | 'getDuration'>, event: MouseEvent): number | null {
+  const rect = ws.getWrapper().getBoundingClientRect();
+  const duration = ws.getDuration();
+  if (!(rect.width > 0) || !(duration > 0) || !Number.isFinite(event.clientX)) return null;
+  const progress = Math.min(1, Math.max(0, (event.clientX - rect.left) / rect.width));
+  return progress * duration;
+}
+
 /** What the page passed last: read by wavesurfer's listeners, so its effects need not re-run for new closures. */
 export interface WaveSurferLatest {
   onSelect(key: string | null): void;
@@ -156,8 +165,11 @@ export function useWaveSurfer(params: WaveSurferParams): void {
         }
       }),
       regionsPlugin.on('region-clicked', (region, event) => {
-        // Selecting is not seeking: keep the click from the waveform underneath.
+        // A click inside a region seeks to where it landed (as on the bare waveform) and selects the region;
+        // the waveform underneath is kept from seeking a second time.
         event.stopPropagation();
+        const time = clickTime(ws, event);
+        if (time !== null) ws.setTime(time);
         latest.current.onSelect(region.id);
       }),
     ];
