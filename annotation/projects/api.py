@@ -9,11 +9,12 @@ from rest_framework import mixins, permissions, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from annotation.projects import selectors
 from annotation.projects.authentication import expired, token_lifetime
+from annotation.projects.errors import NotAllowed, NotMember
 from annotation.projects.models import Membership, Project
 from annotation.projects.permissions import Capability
 from annotation.projects.serializers import MembershipSerializer, ProjectSerializer
@@ -62,8 +63,8 @@ class ProjectScopedViewSet(viewsets.GenericViewSet):
         """For writes whose project comes from the request body rather than from an existing row."""
         if not selectors.can(user=self.request.user, project=project, capability=capability):
             if selectors.can(user=self.request.user, project=project, capability=Capability.VIEW):
-                raise PermissionDenied(f"your role in {project.name} does not allow this ({capability.value})")
-            raise NotFound()
+                raise NotAllowed(f"your role in {project.name} does not allow this ({capability.value})")
+            raise NotMember()
 
 
 class ProjectViewSet(

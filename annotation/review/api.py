@@ -3,7 +3,7 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from annotation.avst.models import Event
@@ -11,6 +11,7 @@ from annotation.counting import workspace
 from annotation.counting.models import Question
 from annotation.projects import selectors
 from annotation.projects.api import ProjectScopedViewSet
+from annotation.projects.errors import NotMember
 from annotation.projects.models import Project
 from annotation.projects.permissions import Capability
 from annotation.review import comments, double, worktable
@@ -62,7 +63,7 @@ class CommentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ProjectSc
             if model is Question:
                 subjects = subjects.exclude(pk__in=self._hidden())
             if not subjects.exists():
-                raise NotFound()
+                raise NotMember()
             queryset = queryset.filter(**{f"{param}_id": int(value)})
         return queryset
 
@@ -76,7 +77,7 @@ class CommentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ProjectSc
             raise ValidationError({"question": "say which question (or event) the comment is on"})
         self.require(subject.video.project, Capability.VIEW)
         if data.get("question") is not None and not workspace.may_see(data["question"], user=request.user):
-            raise NotFound()
+            raise NotMember()
         comment = comments.add_comment(
             user=request.user, text=data["text"], question=data.get("question"), event=data.get("event"),
             time=data.get("time"), frame_index=data.get("frame_index"),
@@ -109,7 +110,7 @@ class QuestionTableViewSet(mixins.ListModelMixin, ProjectScopedViewSet):
             raise ValidationError({"project": "say which project's questions (?project=ID)"})
         project = Project.objects.filter(pk=int(project_id)).first()
         if project is None:
-            raise NotFound()
+            raise NotMember()
         self.require(project, Capability.REVIEW)
         rows = worktable.questions(project=project, filters=worktable.Filters.from_query(request.query_params))
         page = self.paginate_queryset(rows)
@@ -123,7 +124,7 @@ class QuestionTableViewSet(mixins.ListModelMixin, ProjectScopedViewSet):
         data = body.validated_data
         project = Project.objects.filter(pk=data["project"]).first()
         if project is None:
-            raise NotFound()
+            raise NotMember()
         self.require(project, Capability.MANAGE)
         result = worktable.bulk(project=project, ids=data["ids"], action=data["action"], user=request.user,
                                 annotator_id=data.get("annotator"), reason=data.get("reason", ""))
