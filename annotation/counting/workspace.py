@@ -381,16 +381,22 @@ def doc_of(question: Question) -> dict:
     }
 
 
+def _locked_proposal(question: Question, proposal_id: int, expected_version: int) -> tuple[Question, ClueProposal]:
+    """The question, locked and at the version the person saw, and one of its proposals (inside a transaction)."""
+    current = Question.objects.select_for_update().select_related("video").get(pk=question.pk)
+    if current.version != expected_version:
+        raise Stale(current, what="question")
+    proposal = ClueProposal.objects.filter(question=current, pk=proposal_id).first()
+    if proposal is None:
+        raise NotMember(f"question {current.pk} has no proposal {proposal_id}")
+    return current, proposal
+
+
 def accept_proposal(*, question: Question, proposal_id: int, expected_version: int, user) -> Question:
     """A person accepts a machine proposal: it becomes one of their clues, linked to the proposal (its model,
     version and score), through the one write path (version, claim, limits and checks of ``save_doc``)."""
     with transaction.atomic():
-        current = Question.objects.select_for_update().select_related("video").get(pk=question.pk)
-        if current.version != expected_version:
-            raise Stale(current, what="question")
-        proposal = ClueProposal.objects.filter(question=current, pk=proposal_id).first()
-        if proposal is None:
-            raise NotMember(f"question {current.pk} has no proposal {proposal_id}")
+        current, proposal = _locked_proposal(question, proposal_id, expected_version)
         doc = doc_of(current)
         if any(c.get("proposal") == proposal.pk for c in doc["clues"]):
             raise NotEditable(f"proposal {proposal.pk} is accepted already")
@@ -405,12 +411,7 @@ def reject_proposal(*, question: Question, proposal_id: int, expected_version: i
     """A person rejects a machine proposal: remembered, so that a rerun does not propose the event again; a clue
     made from it is removed."""
     with transaction.atomic():
-        current = Question.objects.select_for_update().select_related("video").get(pk=question.pk)
-        if current.version != expected_version:
-            raise Stale(current, what="question")
-        proposal = ClueProposal.objects.filter(question=current, pk=proposal_id).first()
-        if proposal is None:
-            raise NotMember(f"question {current.pk} has no proposal {proposal_id}")
+        current, proposal = _locked_proposal(question, proposal_id, expected_version)
         doc = doc_of(current)
         if proposal.pk in doc["rejected_proposals"]:
             raise NotEditable(f"proposal {proposal.pk} is rejected already")
