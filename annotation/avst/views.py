@@ -16,6 +16,7 @@ from annotation.avst.history import event_changes
 from annotation.avst.models import Event, QATask
 from annotation.avst.services import start_audibility, start_detection
 from annotation.projects import audit, selectors
+from annotation.projects import settings as project_settings
 from annotation.projects.models import Decision, ProjectKind
 from annotation.projects.permissions import Capability
 from annotation.projects.views import project_for_page
@@ -104,7 +105,7 @@ def event_review(request, pk: int):
     event = get_object_or_404(documents.event_queryset(), pk=pk)
     project, _ = _avst_project(request, event.video.project_id)
     data = {"doc_url": reverse("eventdoc-detail", args=[event.pk]), "doc": documents.doc_for(event, request.user),
-            "csrf_token": get_token(request)}
+            "labels": project_settings.vocabulary(project.settings), "csrf_token": get_token(request)}
 
     return render(request, "avst/event_review.html", {
         "project": project, "event": event, "video": event.video, "data": data,

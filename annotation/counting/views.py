@@ -16,6 +16,7 @@ from annotation.counting.models import CandidateQuestion, Question
 from annotation.counting.serializers import CandidateQuestionSerializer
 from annotation.counting.services import start_stage1
 from annotation.projects import audit, selectors
+from annotation.projects import settings as project_settings
 from annotation.projects.errors import Invalid, NotEditable
 from annotation.projects.models import AuditEntry
 from annotation.projects.permissions import Capability
@@ -99,6 +100,8 @@ def workspace_page(request, pk: int):
             "proposal_request": reverse("questiondoc-request-proposals", args=[question.pk]),
         },
         **hooks.workspace_extras(question=question, request=request),
+        # The project's vocabulary: the names offered when a cluster is made.
+        "labels": project_settings.vocabulary(project.settings),
         "csrf_token": get_token(request),
         "can_annotate": selectors.can(user=request.user, project=project, capability=Capability.ANNOTATE),
     }

@@ -83,3 +83,24 @@ def test_reviewer_fixes_boxes_and_objects_by_mouse_and_keyboard_then_accepts(pag
     assert AVObject.objects.get(event=event, name="ball").audibility == "audible"
     assert {b.state for b in boxes} == {Decision.ACCEPTED}
     assert QAPair.objects.filter(event=event, task="AVTR").count() == 2
+
+
+def test_the_name_field_offers_the_project_vocabulary_and_a_chosen_name_is_saved(page, live_server, avst, reviewer):
+    project, video, event = avst
+    project.settings = {"labels": {"objects": ["barking dog", "man"]}}
+    project.save(update_fields=["settings"])
+    page.goto(live_server.url + "/accounts/login/")
+    page.fill("input[name=username]", "demo-reviewer")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.goto(f"{live_server.url}/events/{event.pk}/review/")
+    page.wait_for_selector("[data-testid=box-canvas]:not(.is-disabled)")
+    options = page.locator("#er-object-labels option")
+    assert [options.nth(i).get_attribute("value") for i in range(options.count())] == ["barking dog", "man"]
+    field = page.get_by_test_id("object-name").first
+    assert field.get_attribute("list") == "er-object-labels"
+    # Chromium's suggestion list fills the field like typing does; the name autosaves with the document.
+    field.fill("barking dog")
+    wait_saved(page, 2)
+    names = set(AVObject.objects.filter(event=event).values_list("name", flat=True))
+    assert "barking dog" in names

@@ -96,6 +96,21 @@ const boxRows = () => screen.queryAllByTestId('box-row');
 const canvasKeys = () => stubs.canvas!.boxes.map((b) => b.key);
 
 describe('EventReviewApp', () => {
+  it("offers the project's object names in every name field; none without a vocabulary", () => {
+    const navigate = vi.fn<(url: string) => void>();
+    const data = { ...makeData({}), labels: ['dog', 'man'] };
+    const { unmount } = render(<EventReviewApp data={data} fetchImpl={vi.fn<typeof fetch>()} navigate={navigate} />);
+    const options = [...screen.getByTestId('object-labels').querySelectorAll('option')].map((o) => o.value);
+    expect(options).toEqual(['dog', 'man']);
+    const fields = screen.getAllByTestId('object-name');
+    expect(fields.length).toBeGreaterThan(0);
+    for (const field of fields) expect(field.getAttribute('list')).toBe('er-object-labels');
+    unmount();
+    setup();
+    expect(screen.queryByTestId('object-labels')).toBeNull();
+    expect(screen.getAllByTestId('object-name')[0]!.getAttribute('list')).toBeNull();
+  });
+
   it('shows the event, its frame with the boxes, the filmstrip and the objects', () => {
     const { fetchImpl } = setup();
     expect(screen.getByText(/event 1/)).toBeTruthy();

@@ -60,13 +60,24 @@ export function EventReviewApp({ data, fetchImpl, navigate }: EventReviewAppProp
       </div>
     );
   }
-  return <EventReviewEditor doc={doc} docUrl={data.doc_url} csrf={data.csrf_token} fetchImpl={fetchImpl} navigate={navigate} />;
+  return (
+    <EventReviewEditor
+      doc={doc}
+      docUrl={data.doc_url}
+      csrf={data.csrf_token}
+      labels={data.labels ?? []}
+      fetchImpl={fetchImpl}
+      navigate={navigate}
+    />
+  );
 }
 
 export interface EventReviewEditorProps {
   doc: EventDoc;
   docUrl: string;
   csrf: string;
+  /** The project's object names, offered by the name field. */
+  labels?: readonly string[];
   fetchImpl?: typeof fetch | undefined;
   navigate?: ((url: string) => void) | undefined;
 }
@@ -79,7 +90,7 @@ export interface EventReviewEditorProps {
  * shows both versions and lets the reviewer choose; "Accept event" saves with
  * `accept: true`.
  */
-export function EventReviewEditor({ doc, docUrl, csrf, fetchImpl, navigate }: EventReviewEditorProps) {
+export function EventReviewEditor({ doc, docUrl, csrf, labels = [], fetchImpl, navigate }: EventReviewEditorProps) {
   const fetchRef = useLatest<typeof fetch>(fetchImpl ?? defaultFetch);
   const review = useReviewDoc({ doc, docUrl, csrf, fetchRef, go: navigate ?? defaultNavigate });
   const commands = useReviewCommands(review);
@@ -111,6 +122,7 @@ export function EventReviewEditor({ doc, docUrl, csrf, fetchImpl, navigate }: Ev
         <section className="er-side-pane" aria-label="Review">
           <ObjectPanel
             objects={present.objects}
+            labels={labels}
             selectedKey={commands.selectedObjectKey}
             seconds={commands.seconds}
             localErrors={localErrors}

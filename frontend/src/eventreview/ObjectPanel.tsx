@@ -6,6 +6,8 @@ import { AUDIBILITY_LABELS, type SampledSecond } from './types';
 
 export interface ObjectPanelProps {
   objects: readonly ReviewObject[];
+  /** The project's vocabulary of object names: the name field offers them. */
+  labels?: readonly string[];
   selectedKey: string | null;
   seconds: readonly SampledSecond[];
   /** Problems found in the page (empty or repeated names). */
@@ -44,6 +46,7 @@ function ObjectRow({
   onToggleAudibility,
   onRemove,
   onGoToBox,
+  labels,
 }: ObjectRowProps) {
   const counts = countsBySecond(
     object,
@@ -84,6 +87,7 @@ function ObjectRow({
           data-testid="object-name"
           aria-label={`Object ${number} name`}
           aria-invalid={invalid ? 'true' : undefined}
+          list={labels !== undefined && labels.length > 0 ? OBJECT_LABELS_ID : undefined}
           value={object.name}
           maxLength={200}
           onChange={(event) => onRename(object.key, event.target.value)}
@@ -167,6 +171,9 @@ function ObjectRow({
 }
 
 /** The event's objects: name, audibility, where they lack boxes; add, rename, flip, remove. */
+/** The id of the vocabulary's datalist (one per page). */
+export const OBJECT_LABELS_ID = 'er-object-labels';
+
 export function ObjectPanel(props: ObjectPanelProps) {
   const { objects, selectedKey, editable, onAdd } = props;
   return (
@@ -182,6 +189,13 @@ export function ObjectPanel(props: ObjectPanelProps) {
             <ObjectRow key={object.key} {...props} object={object} index={index} selected={object.key === selectedKey} />
           ))}
         </ol>
+      )}
+      {editable && props.labels !== undefined && props.labels.length > 0 && (
+        <datalist id={OBJECT_LABELS_ID} data-testid="object-labels">
+          {props.labels.map((name) => (
+            <option key={name} value={name} />
+          ))}
+        </datalist>
       )}
       {editable && (
         <button type="button" data-testid="add-object" onClick={onAdd} title="Add an object (o)" {...KEEP_FOCUS}>

@@ -60,5 +60,6 @@ export function makeData(doc: Partial<EventDoc> | null = {}): EventReviewData {
     doc_url: '/api/v1/event-docs/12/',
     csrf_token: 'tok123',
     doc: doc === null ? null : makeDoc(doc),
+    labels: [],
   };
 }

@@ -28,7 +28,14 @@ describe('readEventReviewData', () => {
       doc_url: '/api/v1/event-docs/12/',
       csrf_token: 'fromcookie',
       doc: null,
+      labels: [],
     });
+  });
+
+  it("reads the project's object names, dropping what is not a name", () => {
+    const data = { ...makeData(), labels: { objects: ['dog', '', 3, 'car'], clusters: ['red'] } };
+    expect(readEventReviewData(script(JSON.stringify(data)))?.labels).toEqual(['dog', 'car']);
+    expect(readEventReviewData(script(JSON.stringify({ ...makeData(), labels: 'dog' })))?.labels).toEqual([]);
   });
 
   it('refuses a missing, broken or incomplete payload', () => {

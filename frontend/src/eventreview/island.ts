@@ -1,4 +1,5 @@
 import { islandFailure, readPayload } from '../shared/island';
+import { vocabularyList } from '../shared/labels';
 import { csrfToken, isEventDoc } from './api';
 import type { EventReviewData } from './types';
 
@@ -21,5 +22,6 @@ export function readEventReviewData(script: Element | null, doc: Document | null
     doc_url: data.doc_url,
     csrf_token: csrfToken(data.csrf_token, doc ?? script?.ownerDocument ?? null),
     doc: isEventDoc(data.doc) ? data.doc : null,
+    labels: vocabularyList(data.labels, 'objects'),
   };
 }

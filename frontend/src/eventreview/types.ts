@@ -76,6 +76,8 @@ export interface EventReviewData {
   csrf_token: string;
   /** The document as the page rendered it; absent: the island GETs `doc_url`. */
   doc: EventDoc | null;
+  /** The project's vocabulary of object names, offered when an object is named. */
+  labels?: string[];
 }
 
 export interface PutBox {

@@ -25,6 +25,8 @@ export interface CluePanelProps {
   onRemoveCluster(index: number): void;
   onSelectCluster(name: string): void;
   onRemoveOtherKinds(): void;
+  /** The project's vocabulary of cluster names, offered by the name fields. */
+  clusterLabels?: readonly string[];
 }
 
 const boxText = (c: BoxClue) => `(${c.x1}, ${c.y1}) – (${c.x2}, ${c.y2})`;

@@ -5,6 +5,9 @@ import { clusterNameProblem } from './clusters';
 import { clusterBoxCounts, indexedClues, isBox } from './doc';
 import type { Cluster } from './types';
 
+/** The id of the vocabulary's datalist (one per page). */
+export const CLUSTER_LABELS_ID = 'ws-cluster-labels';
+
 function ClusterRow({
   cluster,
   index,
@@ -42,6 +45,7 @@ function ClusterRow({
       <input
         type="text"
         aria-label={`Name of cluster ${index + 1}`}
+        list={props.clusterLabels !== undefined && props.clusterLabels.length > 0 ? CLUSTER_LABELS_ID : undefined}
         value={name}
         maxLength={100}
         disabled={props.disabled}
@@ -100,6 +104,13 @@ export function AttributeClues(props: CluePanelProps) {
             />
           ))}
         </ul>
+      )}
+      {props.clusterLabels !== undefined && props.clusterLabels.length > 0 && (
+        <datalist id={CLUSTER_LABELS_ID} data-testid="cluster-labels">
+          {props.clusterLabels.map((name) => (
+            <option key={name} value={name} />
+          ))}
+        </datalist>
       )}
       {doc.clusters.map((cluster) => {
         const own = boxes.filter(({ clue }) => clue.cluster === cluster.name);

@@ -330,6 +330,19 @@ describe('WorkspaceApp', () => {
     expect(text('running-count')).toBe('Clues: 0 / Count: 3');
   });
 
+  it("attribute: a new cluster takes the project's next unused name, and the name field offers the vocabulary", () => {
+    setup({ category: 'attribute', modality: 'V', drafted_answer: 2 }, { labels: { objects: [], clusters: ['red', 'blue'] } });
+    fireEvent.click(screen.getByRole('button', { name: 'Add a cluster' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Add a cluster' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Add a cluster' }));
+    expect([1, 2, 3].map((n) => valueOf(`Name of cluster ${n}`))).toEqual(['red', 'blue', 'Cluster 3']);
+    const options = [...screen.getByTestId('cluster-labels').querySelectorAll('option')].map((o) => o.value);
+    expect(options).toEqual(['red', 'blue']);
+    expect(screen.getByLabelText('Name of cluster 1').getAttribute('list')).toBe('ws-cluster-labels');
+    act(() => stubs.canvas!.onCreate({ x1: 0, y1: 0, x2: 10, y2: 10 }));
+    expect(stubs.canvas!.boxes[0]!.label).toBe('Cluster 3');
+  });
+
   it('attribute: a cluster first, then boxes in the selected cluster', () => {
     setup({ category: 'attribute', modality: 'V', drafted_answer: 2 });
     act(() => stubs.canvas!.onCreate({ x1: 0, y1: 0, x2: 10, y2: 10 }));

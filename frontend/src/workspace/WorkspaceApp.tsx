@@ -48,6 +48,9 @@ const defaultFetch: typeof fetch = (input, init) => fetch(input, init);
  * undoable, journaled in the browser and autosaved with the version it was
  * made on; a 409 shows both versions and lets the annotator choose.
  */
+/** No vocabulary: one constant, so the hooks see the same array on every render. */
+const NO_LABELS: readonly string[] = [];
+
 export function WorkspaceApp({ data, fetchImpl }: WorkspaceAppProps) {
   const { video, urls, csrf_token: csrf } = data;
   const { fps, frame_count: frameCount, duration } = video;
@@ -59,7 +62,8 @@ export function WorkspaceApp({ data, fetchImpl }: WorkspaceAppProps) {
   const { session, sync, snapshot, doc, view, editable, viewDispatch } = ws;
   const player = usePlayerClock({ fps, frameCount, duration });
   const { clock, frame } = player;
-  const clues = useClueCommands(ws, player, duration, { width: video.width, height: video.height });
+  const clusterLabels = data.labels?.clusters ?? NO_LABELS;
+  const clues = useClueCommands(ws, player, duration, { width: video.width, height: video.height }, clusterLabels);
   const submit = useSubmit(session, video, urls, csrf, fetchRef);
   const proposals = useProposalCommands(ws, player, timelineRef, urls, csrf, fetchRef);
   useWorkspaceKeys(ws, player, clues, submit, proposals);
@@ -241,6 +245,7 @@ export function WorkspaceApp({ data, fetchImpl }: WorkspaceAppProps) {
             onRemoveCluster={clues.removeClusterAt}
             onSelectCluster={(name) => viewDispatch({ type: 'clusterChosen', name })}
             onRemoveOtherKinds={clues.removeOtherKinds}
+            clusterLabels={clusterLabels}
           />
           <CommentsPanel
             questionId={snapshot.server.id}

@@ -8,17 +8,19 @@ export function nextClusterColor(clusters: readonly Cluster[]): string {
   return PALETTE.find((c) => !used.has(c)) ?? PALETTE[clusters.length % PALETTE.length]!;
 }
 
-/** "Cluster N" with the first N not taken. */
-export function nextClusterName(clusters: readonly Cluster[]): string {
+/** The first name of the project's vocabulary that no cluster has, else "Cluster N" with the first N not taken. */
+export function nextClusterName(clusters: readonly Cluster[], vocabulary: readonly string[] = []): string {
   const names = new Set(clusters.map((c) => c.name));
+  const offered = vocabulary.map((name) => name.trim()).find((name) => name !== '' && name.length <= CLUSTER_NAME_MAX && !names.has(name));
+  if (offered !== undefined) return offered;
   let n = clusters.length + 1;
   while (names.has(`Cluster ${n}`)) n += 1;
   return `Cluster ${n}`;
 }
 
-export function addCluster(doc: EditableDoc, cluster?: Partial<Cluster>): EditableDoc {
+export function addCluster(doc: EditableDoc, cluster?: Partial<Cluster>, vocabulary: readonly string[] = []): EditableDoc {
   const added: Cluster = {
-    name: cluster?.name ?? nextClusterName(doc.clusters),
+    name: cluster?.name ?? nextClusterName(doc.clusters, vocabulary),
     color: cluster?.color ?? nextClusterColor(doc.clusters),
   };
   return { ...doc, clusters: [...doc.clusters, added] };

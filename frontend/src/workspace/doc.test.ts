@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { PALETTE } from '../components';
-import { addCluster, nextClusterColor, removeCluster, renameCluster } from './clusters';
+import { addCluster, nextClusterColor, nextClusterName, removeCluster, renameCluster } from './clusters';
 import {
+  CLUSTER_NAME_MAX,
   addClue,
   boxClue,
   boxesByFrame,
@@ -86,6 +87,14 @@ describe('clusters', () => {
       { name: 'Cluster 2', color: PALETTE[1] },
     ]);
     expect(nextClusterColor([{ name: 'a', color: PALETTE[0]!.toUpperCase() }])).toBe(PALETTE[1]);
+  });
+
+  it("takes the project's vocabulary first, skipping names in use, then falls back to Cluster N", () => {
+    const vocabulary = ['red', ' blue ', 'green'];
+    const start = doc({ category: 'attribute', clusters: [{ name: 'blue', color: '#00f' }] });
+    const d = addCluster(addCluster(addCluster(start, undefined, vocabulary), undefined, vocabulary), undefined, vocabulary);
+    expect(d.clusters.map((c) => c.name)).toEqual(['blue', 'red', 'green', 'Cluster 4']);
+    expect(nextClusterName([], ['', 'x'.repeat(CLUSTER_NAME_MAX + 1), 'ok'])).toBe('ok');
   });
 
   it('renames a cluster and its boxes; refuses empty or taken names', () => {

@@ -56,6 +56,7 @@ export function makeData(question: Partial<QuestionDoc> = {}, overrides: Partial
     can_comment: true,
     csrf_token: 'tok123',
     can_annotate: true,
+    labels: { objects: [], clusters: [] },
     ...overrides,
   };
 }

@@ -20,6 +20,12 @@ describe('readWorkspaceData', () => {
     expect(readWorkspaceData(script(JSON.stringify(data)))).toEqual(data);
   });
 
+  it("reads the project's vocabulary, each list on its own", () => {
+    const data = { ...makeData(), labels: { objects: ['dog'], clusters: ['red', null, 'blue'] } };
+    expect(readWorkspaceData(script(JSON.stringify(data)))?.labels).toEqual({ objects: ['dog'], clusters: ['red', 'blue'] });
+    expect(readWorkspaceData(script(JSON.stringify({ ...makeData(), labels: undefined })))?.labels).toEqual({ objects: [], clusters: [] });
+  });
+
   it('refuses a missing, broken or incomplete payload', () => {
     const error = vi.spyOn(console, 'error').mockImplementation(() => {});
     const data = makeData();

@@ -1,4 +1,5 @@
 import { islandFailure, readPayload } from '../shared/island';
+import { vocabularyList } from '../shared/labels';
 import { isQuestionDoc } from './api';
 import { isComment } from './comments';
 import type { ThumbnailsIndex, VideoInfo, WorkspaceData } from './types';
@@ -72,5 +73,6 @@ export function readWorkspaceData(script: Element | null): WorkspaceData | null 
     can_comment: data.can_comment === true,
     csrf_token: typeof data.csrf_token === 'string' ? data.csrf_token : '',
     can_annotate: data.can_annotate === true,
+    labels: { objects: vocabularyList(data.labels, 'objects'), clusters: vocabularyList(data.labels, 'clusters') },
   };
 }

@@ -126,6 +126,8 @@ export interface WorkspaceData {
   can_comment?: boolean;
   csrf_token: string;
   can_annotate: boolean;
+  /** The project's vocabulary: names offered when a cluster is made or named. */
+  labels?: { objects?: string[]; clusters?: string[] };
 }
 
 /** PUT save: 200 -> QuestionDoc (version + 1); 409 -> {detail, current: QuestionDoc}; 400 -> SaveErrors. */

@@ -18,6 +18,8 @@ export function useClueCommands(
   player: PlayerClock,
   duration: number,
   frameSize: { width: number; height: number } = { width: Number.POSITIVE_INFINITY, height: Number.POSITIVE_INFINITY },
+  /** The project's vocabulary of cluster names: a new cluster takes the first one not in use. */
+  clusterLabels: readonly string[] = [],
 ) {
   const { doc, commit, editable, viewDispatch: dispatch, view } = ws;
   const hint = (text: string | null) => dispatch({ type: 'hint', text });
@@ -109,7 +111,7 @@ export function useClueCommands(
 
   // Clusters.
   const addNewCluster = () => {
-    const next = addCluster(doc);
+    const next = addCluster(doc, undefined, clusterLabels);
     commit(next);
     dispatch({ type: 'clusterChosen', name: next.clusters.at(-1)?.name ?? null, clearHint: true });
   };
