@@ -85,6 +85,7 @@ def ensure_demo_project(*, videos: int, seconds: float, dispatch: bool = True) -
             defaults={
                 "kind": ProjectKind.COUNTING,
                 "description": "Synthetic videos with a known number of audible beeps and moving coloured squares.",
+                "settings": {"labels": _demo_labels()},
             },
         )
         for role, username in DEMO_USERS.items():
@@ -133,6 +134,12 @@ def _ensure_demo_question(video: Video, spec: synthetic.SyntheticSpec) -> None:
     )
 
 
+def _demo_labels() -> dict[str, list[str]]:
+    """The demo projects' vocabulary: what their videos show (a speaker, squares of the demo colours)."""
+    return {"objects": ["speaker", *(f"{c} square" for c in synthetic.DEMO_COLORS)],
+            "clusters": list(synthetic.DEMO_COLORS)}
+
+
 DEMO_AVST_PROJECT = "demo-avst"
 DEMO_AVST_SECONDS = 20.0
 
@@ -160,7 +167,8 @@ def ensure_demo_avst_project(*, videos: int = 2, seconds: float = DEMO_AVST_SECO
         project, _ = Project.objects.get_or_create(
             name=DEMO_AVST_PROJECT,
             defaults={"kind": ProjectKind.AVST,
-                      "description": "R-AVST on synthetic videos: beeps, and coloured squares to box."},
+                      "description": "R-AVST on synthetic videos: beeps, and coloured squares to box.",
+                      "settings": {"labels": _demo_labels()}},
         )
         for role, username in DEMO_USERS.items():
             Membership.objects.get_or_create(project=project, user=User.objects.get(username=username),

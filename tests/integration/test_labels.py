@@ -79,3 +79,14 @@ def test_the_event_review_offers_the_object_names(avst, team, client):
     client.force_login(team.reviewer)
     data = payload(client.get(reverse("event-review", args=[event.pk])).content, "eventreview-data")
     assert data["labels"] == {"objects": ["dog", "man"], "clusters": []}
+
+
+def test_the_demo_projects_come_with_a_vocabulary_of_what_their_videos_show(db):
+    from config.demo import ensure_demo_project, ensure_demo_users
+
+    ensure_demo_users("demo-password-for-labels")
+    project, _jobs = ensure_demo_project(videos=1, seconds=5.0, dispatch=False)
+    labels = project_settings.vocabulary(project.settings)
+    assert "speaker" in labels["objects"] and "red square" in labels["objects"]
+    assert "red" in labels["clusters"]
+    assert project_settings.settings_errors(project.settings) == {}
