@@ -20,6 +20,14 @@ def released_count(*, project: Project, key: str) -> tuple[int | None, str]:
     return None, "no frozen release yet"
 
 
+def headline_counts(*, release: Release) -> list[tuple[str, int]]:
+    """The release's whole counts for its page, in the manifest's order, as (words, number): "questions", 12. The
+    breakdowns (by category, type, task) are the page's charts, so they are left out here."""
+    counts = (release.manifest or {}).get("counts") or {}
+    return [(key.replace("_", " ").replace("qa ", "QA "), value) for key, value in counts.items()
+            if isinstance(value, int) and not isinstance(value, bool)]
+
+
 def baseline_releases(*, project: Project) -> list[Release]:
     """The frozen CG-AV-Counting releases of the project, newest first: those a human baseline is built for."""
     return list(Release.objects.filter(project=project, format=ReleaseFormat.CG_AV_COUNTING,

@@ -107,6 +107,7 @@ def release_detail(request, pk: int):
                      "; ".join(result.get("errors", {}).values()) if s.state == SubmissionState.SCORED else ""))
     return render(request, "releases/release_detail.html", {
         "release": release, "project": project, "can_manage": can_manage, "charts": charts,
+        "counts": release_selectors.headline_counts(release=release),
         "files": release.files.order_by("path"), "columns": columns, "rows": rows,
         "profile": profile, "profiles": profiles,
         "scorable": release.format in services.TRUTH_FILES,

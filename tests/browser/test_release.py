@@ -46,6 +46,7 @@ def test_manager_creates_a_release_and_submits_predictions(page, live_server, tm
     page.wait_for_selector("#release-state")
     assert page.locator("#release-state").inner_text().startswith("Frozen")
     assert page.locator("figure.chart").count() == 4
+    assert "3 questions" in page.locator("#release-counts").inner_text()
 
     page.fill("input[name=model_name]", "counter-7b")
     page.set_input_files("input[name=predictions]", str(predictions))

@@ -47,6 +47,11 @@ def test_release_page_flow(client, team, counting, inline_jobs, django_capture_o
 
     page = client.get(reverse("release", args=[release.pk])).content.decode()
     assert "Query modality" in page and "Counting target" in page and "No submissions yet." in page
+    # The release's counts read as numbers with words, never as a raw structure.
+    counts = release.manifest["counts"]
+    assert f"<strong>{counts['questions']}</strong> questions" in page
+    assert f"<strong>{counts['videos']}</strong> videos" in page
+    assert "{&#x27;" not in page and "{'" not in page
 
     archive = zipfile.ZipFile(io.BytesIO(b"".join(client.get(reverse("release-zip", args=[release.pk])).streaming_content)))
     names = archive.namelist()
