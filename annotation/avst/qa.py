@@ -1,12 +1,12 @@
 """R-AVST QA pairs from a reviewer-accepted event: its accepted objects and boxes through the published templates
-(pipeline.avst.qa), boxes scaled from proxy pixels to the original video's pixels as the format writes them."""
+(benchmark.formats.ravst_qa), boxes scaled from proxy pixels to the original video's pixels as the format writes them."""
 
 from __future__ import annotations
 
 from annotation.avst.models import Event, QAPair
 from annotation.avst.seconds import sampled_seconds
 from annotation.projects.models import Decision
-from pipeline.avst import qa as templates
+from benchmark.formats import ravst_qa as templates
 from pipeline.videos.models import Video
 
 

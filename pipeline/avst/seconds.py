@@ -1,14 +1,34 @@
 """The once-per-second sample times of an R-AVST event, and their frames on the proxy.
 
-The times are those of :func:`pipeline.avst.qa.sample_times` (``start + k`` while before ``end``, the rule the
-published answers follow); a box line writes its time rounded to one decimal, and that rounded time is what a
+The times are those of :func:`sample_times` (``start + k`` while before ``end``, the rule the published answers
+follow, and the seconds :mod:`benchmark.formats.ravst_qa` asks about); a box line writes its time rounded to one decimal, and that rounded time is what a
 box row stores. The frame is the proxy frame shown at the exact time. Kept free of torch so that the web process
 can use it.
 """
 
 from __future__ import annotations
 
-from pipeline.avst.qa import sample_times
+import math
+
+
+def sample_times(start: float, end: float) -> list[float]:
+    """The seconds at which the objects of an event ``[start, end)`` are boxed: ``start + k`` while before ``end``."""
+    check_bounds(start, end)
+    times: list[float] = []
+    while start + len(times) < end:
+        times.append(start + len(times))
+    return times
+
+
+def check_bounds(start: float, end: float) -> None:
+    """ValueError unless ``0 <= start < end``, both finite numbers."""
+    if not (finite(start) and finite(end)) or start < 0 or start >= end:
+        raise ValueError(f"an event needs 0 <= start < end, got [{start!r}, {end!r}]")
+
+
+def finite(value: object) -> bool:
+    """A finite int or float (a bool is not a number here)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def sample_seconds(

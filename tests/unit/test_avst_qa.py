@@ -9,7 +9,7 @@ from collections import Counter
 import pytest
 
 from benchmark.formats import ravst as R
-from pipeline.avst.qa import NO_BOX, EventInput, EventObject, event_qa, sample_times, scale_box
+from benchmark.formats.ravst_qa import NO_BOX, EventInput, EventObject, event_qa, sample_times, scale_box
 from tests.published import RAVST_TEST_SPLIT
 
 PUBLISHED = RAVST_TEST_SPLIT
@@ -108,7 +108,7 @@ def test_published_pairs_are_reproduced(videos):
 
 
 def test_published_rule_shares(videos):
-    """The shares quoted in pipeline/avst/qa.py's docstring."""
+    """The shares quoted in benchmark/formats/ravst_qa.py's docstring."""
     c = Counter()
     for video in videos:
         for entry in video.events:

@@ -55,6 +55,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from benchmark.formats.ravst import QA, Answer, ObjectAnswer, RavstEvent, question_text
+from pipeline.avst.seconds import check_bounds as _check_bounds
+from pipeline.avst.seconds import finite as _finite
+from pipeline.avst.seconds import sample_times
 
 __all__ = [
     "AUDIBILITIES",
@@ -89,15 +92,6 @@ class EventInput:
     start: float  # seconds
     end: float
     objects: Sequence[EventObject] = ()
-
-
-def sample_times(start: float, end: float) -> list[float]:
-    """The seconds at which the objects of an event ``[start, end)`` are boxed: ``start + k`` while before ``end``."""
-    _check_bounds(start, end)
-    times: list[float] = []
-    while start + len(times) < end:
-        times.append(start + len(times))
-    return times
 
 
 def event_qa(event: EventInput) -> RavstEvent:
@@ -158,11 +152,6 @@ def _where(obj: EventObject) -> list[tuple[float, Box]]:
     return lines
 
 
-def _check_bounds(start: float, end: float) -> None:
-    if not (_finite(start) and _finite(end)) or start < 0 or start >= end:
-        raise ValueError(f"an event needs 0 <= start < end, got [{start!r}, {end!r}]")
-
-
 def _check_event(event: EventInput) -> None:
     _check_bounds(event.start, event.end)
     if isinstance(event.number, bool) or not isinstance(event.number, int) or event.number < 1:
@@ -193,7 +182,3 @@ def _box(box: Sequence[float], at: str) -> Box:
     if x1 > x2 or y1 > y2:
         raise ValueError(f"{at}: box {box!r} has x1 > x2 or y1 > y2")
     return (x1, y1, x2, y2)
-
-
-def _finite(value: object) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
