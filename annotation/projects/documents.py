@@ -59,13 +59,16 @@ class VersionedDocumentViewSet(ProjectScopedViewSet):
 
     body_serializer_class = VersionedBody
 
-    def document(self, obj) -> dict:
-        """The document of `obj` as this request's user gets it."""
-        raise NotImplementedError
+    #: What every subclass must define: ``document(obj) -> dict`` (the document of `obj` as this request's user gets
+    #: it) and ``save(obj, *, version, body, data)`` (validate and save the document `body`, as sent, over `obj` at
+    #: `version`; `data` is the validated body). A subclass that lacks one fails when it is defined, not on a request.
+    required_methods = ("document", "save")
 
-    def save(self, obj, *, version: int, body: dict, data: dict) -> None:
-        """Validate and save the document `body` (as sent) over `obj` at `version`; `data` is the validated body."""
-        raise NotImplementedError
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        missing = [name for name in cls.required_methods if not callable(getattr(cls, name, None))]
+        if missing:
+            raise TypeError(f"{cls.__name__} must define {' and '.join(missing)} (see VersionedDocumentViewSet)")
 
     def reloaded(self, obj):
         return self.get_queryset().get(pk=obj.pk)
