@@ -10,6 +10,7 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
 import dj_database_url
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 
@@ -352,6 +353,13 @@ CLUEBENCH_DETECT_TORCH_THREADS = int(os.environ.get("CLUEBENCH_DETECT_TORCH_THRE
 # Seconds one video's detection task may take; the stage checks it between windows of frames (the gpu worker's solo
 # pool has no Celery time limits).
 CLUEBENCH_DETECT_TIME_LIMIT = int(os.environ.get("CLUEBENCH_DETECT_TIME_LIMIT", "900"))
+# The box stage's method: "grounded-sam2" (the R-AVST paper's, thresholds above) or "sam3" (one model from text to
+# tracked instances, from the local folder below, e.g. facebook/sam3). Object clue proposals use the same choice.
+CLUEBENCH_DETECT_BACKEND = os.environ.get("CLUEBENCH_DETECT_BACKEND", "grounded-sam2")
+CLUEBENCH_DETECT_SAM3_PATH = os.environ.get("CLUEBENCH_DETECT_SAM3_PATH", str(VAR_DIR / "models" / "sam3"))
+if CLUEBENCH_DETECT_BACKEND not in ("grounded-sam2", "sam3"):
+    raise ImproperlyConfigured(
+        f"CLUEBENCH_DETECT_BACKEND must be grounded-sam2 or sam3, not {CLUEBENCH_DETECT_BACKEND!r}")
 
 # R-AVST "avst-zero" scoring profile: a word2vec file (.bin or text) for mapping object names, as the authors do;
 # empty: the offline all-MiniLM-L6-v2 model instead.
@@ -363,6 +371,12 @@ CLUEBENCH_AVST_WORD_VECTORS = os.environ.get("CLUEBENCH_AVST_WORD_VECTORS", "")
 CLUEBENCH_ASSIST_CLAP_PATH = os.environ.get("CLUEBENCH_ASSIST_CLAP_PATH", "")
 CLUEBENCH_ASSIST_CLAP_MIN_SCORE = float(os.environ.get("CLUEBENCH_ASSIST_CLAP_MIN_SCORE", "0.5"))
 CLUEBENCH_ASSIST_DEVICE = os.environ.get("CLUEBENCH_ASSIST_DEVICE", "cpu")
+# Object clue proposals: frames sampled inside the reference interval every this many seconds (exact proxy frames),
+# searched for the question's object with the box stage's detector on the gpu queue; instances whose best score is
+# under the minimum are dropped.
+CLUEBENCH_ASSIST_OBJECT_STEP = float(os.environ.get("CLUEBENCH_ASSIST_OBJECT_STEP", "1.0"))
+CLUEBENCH_ASSIST_OBJECT_MAX_FRAMES = int(os.environ.get("CLUEBENCH_ASSIST_OBJECT_MAX_FRAMES", "600"))
+CLUEBENCH_ASSIST_OBJECT_MIN_SCORE = float(os.environ.get("CLUEBENCH_ASSIST_OBJECT_MIN_SCORE", "0.0"))
 
 # Minutes after which a question or review item someone took but left returns to the others.
 CLUEBENCH_CLAIM_MINUTES = int(os.environ.get("CLUEBENCH_CLAIM_MINUTES", "30"))

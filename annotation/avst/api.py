@@ -1,14 +1,19 @@
 """REST endpoints of the R-AVST review: the event document the event review page edits."""
 
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers
+from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
 
-from annotation.avst import documents
+from annotation.avst import assist, documents
 from annotation.avst.models import QAPair, QATask
 from annotation.projects.api import ProjectScopedViewSet
 from annotation.projects.models import Decision
 from annotation.projects.documents import StrictBooleanField, VersionedBody, VersionedDocumentViewSet
+from annotation.projects.errors import NotAllowed
 from annotation.projects.permissions import Capability
+from pipeline.jobs.serializers import JobSerializer
 
 
 class EventBody(VersionedBody):
@@ -23,6 +28,22 @@ class BoxSerializer(serializers.Serializer):
     y1 = serializers.FloatField()
     x2 = serializers.FloatField()
     y2 = serializers.FloatField()
+
+
+class ClickSerializer(serializers.Serializer):
+    """A reviewer's click on an object, on one of the event's sampled frames, in proxy pixels."""
+
+    frame_index = serializers.IntegerField(min_value=0)
+    x = serializers.FloatField(min_value=0)
+    y = serializers.FloatField(min_value=0)
+
+
+class TrackSerializer(serializers.Serializer):
+    """One box on one of the event's sampled frames, to follow through the others."""
+
+    frame_index = serializers.IntegerField(min_value=0)
+    box = serializers.ListField(child=serializers.FloatField(), min_length=4, max_length=4,
+                                help_text="[x1, y1, x2, y2] in proxy pixels")
 
 
 class ObjectSerializer(serializers.Serializer):
@@ -47,7 +68,8 @@ class EventDocViewSet(VersionedDocumentViewSet):
     serializer_class = EventDocumentSerializer
     body_serializer_class = EventBody
     project_field = "video__project"
-    capabilities = {"retrieve": Capability.VIEW, "update": Capability.REVIEW}
+    capabilities = {"retrieve": Capability.VIEW, "update": Capability.REVIEW, "click_box": Capability.REVIEW,
+                    "track": Capability.REVIEW}
 
     def document(self, obj) -> dict:
         return documents.doc_for(obj, self.request.user)
@@ -55,6 +77,36 @@ class EventDocViewSet(VersionedDocumentViewSet):
     def save(self, obj, *, version: int, body: dict, data: dict) -> None:
         documents.save_event_doc(event=obj, expected_version=version, doc=body, user=self.request.user,
                                  accept=data["accept"])
+
+    def _editable_event(self):
+        event = self.get_object()
+        if not documents.editable_by(event, self.request.user):
+            raise NotAllowed("only a reviewer may ask for boxes, and only once the video is processed")
+        return event
+
+    @extend_schema(request=ClickSerializer, responses={202: JobSerializer})
+    @action(detail=True, methods=["post"], url_path="click-box", serializer_class=ClickSerializer)
+    def click_box(self, request, pk=None):
+        """Click-to-box on one of the event's sampled frames, computed on the gpu queue. Answers the job at once
+        (202); when it has succeeded, ``result.box`` is the clicked object's box (null: nothing found there), for
+        the page to show and the reviewer to confirm."""
+        event = self._editable_event()
+        body = ClickSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        job = assist.request_click(event=event, **body.validated_data)
+        return Response(JobSerializer(job, context={"request": request}).data, status=202)
+
+    @extend_schema(request=TrackSerializer, responses={202: JobSerializer})
+    @action(detail=True, methods=["post"], serializer_class=TrackSerializer)
+    def track(self, request, pk=None):
+        """Follow one box through the event's other sampled seconds (before and after it) on the gpu queue. When
+        the job has succeeded, ``result.boxes`` lists ``{frame_index, t, box}`` per second where the object was
+        found: proposals for the reviewer to confirm, one key per second."""
+        event = self._editable_event()
+        body = TrackSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        job = assist.request_track(event=event, **body.validated_data)
+        return Response(JobSerializer(job, context={"request": request}).data, status=202)
 
 
 class QAPairSerializer(serializers.ModelSerializer):

@@ -18,7 +18,8 @@ from annotation.avst.models import AVObject, BoxProposal, Event
 from annotation.projects.models import AuditEntry, Decision, Source
 from pipeline.avst.audibility import audibility_request, validate_audibility
 from pipeline.avst.seconds import sample_seconds
-from pipeline.detect import DetectConfig, DetectError
+from pipeline.detect import DetectError
+from pipeline.videos import detectors
 from pipeline.jobs.base import JobFailure
 from pipeline.jobs.llm import ThrottledProvider, build_provider, llm_status, log_call
 from pipeline.jobs.models import LLMCall, LLMOutcome
@@ -118,36 +119,9 @@ def _store_objects(event: Event, proposed, call: LLMCall) -> int:
 # --------------------------------------------------------------------------------------------------------------
 # Grounded-SAM2 (gpu queue)
 
-_DETECTOR: tuple[tuple, object] | None = None
-
-
 def detector():
-    """The worker's detector, loaded on first use (after the worker forked) and kept for the process's life; loaded
-    again only if the settings it was made from change."""
-    global _DETECTOR
-    key = (settings.CLUEBENCH_DETECT_DINO_PATH, settings.CLUEBENCH_DETECT_SAM2_PATH,
-           settings.CLUEBENCH_DETECT_BOX_THRESHOLD, settings.CLUEBENCH_DETECT_TEXT_THRESHOLD,
-           settings.CLUEBENCH_DETECT_WINDOW, settings.CLUEBENCH_DETECT_DEVICE)
-    if _DETECTOR is None or _DETECTOR[0] != key:
-        # torch and the models load in the gpu worker only, after it forked: never in the web or other workers.
-        import torch
-
-        from pipeline.detect import GroundedSam2
-
-        if settings.CLUEBENCH_DETECT_TORCH_THREADS:
-            # More threads than the worker's share of the cores made SAM2 several times slower here.
-            torch.set_num_threads(settings.CLUEBENCH_DETECT_TORCH_THREADS)
-        config = DetectConfig(
-            box_threshold=settings.CLUEBENCH_DETECT_BOX_THRESHOLD,
-            text_threshold=settings.CLUEBENCH_DETECT_TEXT_THRESHOLD,
-            window=settings.CLUEBENCH_DETECT_WINDOW,
-            device=settings.CLUEBENCH_DETECT_DEVICE or None,
-        )
-        if _DETECTOR is not None:
-            _DETECTOR[1].close()
-        _DETECTOR = (key, GroundedSam2.load(settings.CLUEBENCH_DETECT_DINO_PATH, settings.CLUEBENCH_DETECT_SAM2_PATH,
-                                            config))
-    return _DETECTOR[1]
+    """The worker's detector (the configured backend), loaded on first use and kept for the process's life."""
+    return detectors.detector()
 
 
 @dataclass(frozen=True)
@@ -232,10 +206,10 @@ def _store_boxes(event: Event, seconds, tracks, det) -> int:
                 continue
             for (t, index), found in zip(seconds, track.frames):
                 # Instances are numbered per second in the detector's order; they are not identities over time.
-                for instance, (x1, y1, x2, y2, score) in enumerate(found):
+                for instance, box in enumerate(found):
                     rows.append(BoxProposal(
-                        avobject=avobject, timestamp=t, frame_index=index, instance=instance, x1=x1, y1=y1, x2=x2,
-                        y2=y2, score=score, source=Source.MODEL, model=det.model_name,
+                        avobject=avobject, timestamp=t, frame_index=index, instance=instance, x1=box.x1, y1=box.y1,
+                        x2=box.x2, y2=box.y2, score=box.score, source=Source.MODEL, model=det.model_name,
                         model_version=det.model_version,
                     ))
         BoxProposal.objects.bulk_create(rows)

@@ -15,6 +15,7 @@ from annotation.counting.models import CandidateQuestion, Question, QuestionStat
 from annotation.counting.serializers import (
     CandidateDecisionSerializer,
     CandidateQuestionSerializer,
+    ClickBoxSerializer,
     ClueProposalSerializer,
     ProposalDecisionSerializer,
     ProposalListSerializer,
@@ -31,6 +32,7 @@ from annotation.projects.documents import VersionedBody, VersionedDocumentViewSe
 from annotation.projects import selectors as project_selectors
 from annotation.projects.errors import NotEditable, Stale
 from annotation.projects.permissions import Capability
+from pipeline.jobs.serializers import JobSerializer
 
 
 class CandidateQuestionViewSet(
@@ -164,7 +166,7 @@ class QuestionDocViewSet(VersionedDocumentViewSet):
     capabilities = {"retrieve": Capability.VIEW, "update": Capability.ANNOTATE, "submit": Capability.ANNOTATE,
                     "take_over": Capability.REVIEW, "proposals": Capability.VIEW,
                     "accept_proposal": Capability.ANNOTATE, "reject_proposal": Capability.ANNOTATE,
-                    "request_proposals": Capability.MANAGE}
+                    "request_proposals": Capability.MANAGE, "click_box": Capability.ANNOTATE}
 
     def get_queryset(self):
         return workspace.visible(super().get_queryset(), user=self.request.user)
@@ -226,8 +228,10 @@ class QuestionDocViewSet(VersionedDocumentViewSet):
             serializer_class=ProposalDecisionSerializer)
     def accept_proposal(self, request, pk=None, proposal_id=None):
         """Accept a proposal with the document's version: it becomes a clue that keeps its provenance."""
+        cluster = request.data.get("cluster") if isinstance(request.data, dict) else None
         return self._decide_proposal(request, lambda q, version: workspace.accept_proposal(
-            question=q, proposal_id=int(proposal_id), expected_version=version, user=request.user))
+            question=q, proposal_id=int(proposal_id), expected_version=version, user=request.user,
+            cluster=cluster if isinstance(cluster, str) else None))
 
     @extend_schema(request=ProposalDecisionSerializer, responses={200: QuestionDocumentSerializer})
     @action(detail=True, methods=["post"], url_path=r"proposals/(?P<proposal_id>[0-9]+)/reject",
@@ -236,6 +240,20 @@ class QuestionDocViewSet(VersionedDocumentViewSet):
         """Reject a proposal with the document's version: remembered, so a rerun does not bring it back."""
         return self._decide_proposal(request, lambda q, version: workspace.reject_proposal(
             question=q, proposal_id=int(proposal_id), expected_version=version, user=request.user))
+
+    @extend_schema(request=ClickBoxSerializer, responses={202: JobSerializer})
+    @action(detail=True, methods=["post"], url_path="click-box", serializer_class=ClickBoxSerializer)
+    def click_box(self, request, pk=None):
+        """Click-to-box: the box of the object under a point of one exact proxy frame, computed on the gpu queue.
+        Answers the job at once (202); when it has succeeded, its ``result.proposal`` is the box as a proposal of
+        the question (null: no object found there), which the page accepts like any other."""
+        question = self.get_object()
+        body = ClickBoxSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        if not workspace.editable_by(question, request.user):
+            raise NotEditable(workspace.why_not_editable(question, request.user))
+        job = proposals.request_click(question=question, **body.validated_data)
+        return Response(JobSerializer(job, context={"request": request}).data, status=202)
 
     @extend_schema(request=ProposalRequestSerializer, responses={202: ProposalRequestResultSerializer})
     @action(detail=True, methods=["post"], url_path="proposals/request", serializer_class=ProposalRequestSerializer)

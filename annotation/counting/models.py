@@ -165,15 +165,32 @@ class Question(models.Model):
         return self.text[:80]
 
 
+class ProposalSource(models.TextChoices):
+    DETECTOR = "detector", "Found by a detector"
+    CLICK = "click", "Box from a person's click"
+    TRACK = "track", "Followed from a person's box"
+
+
 class ClueProposal(models.Model):
-    """A machine's proposal of one clue of a question (an event interval: start/end on the proxy's timeline), with
-    the model, its version and its score. Never truth by itself: a person's accept makes it a ``Clue`` that links
-    back here (the provenance); a rejection is remembered, so a rerun does not bring it back."""
+    """A machine's proposal of one clue of a question, with the model, its version and its score: an event
+    interval (start/end on the proxy's timeline), or a box on one exact proxy frame (object and attribute
+    questions: a detected instance at its first clear appearance, the box of a click, or a tracked box). Never truth
+    by itself: a person's accept makes it a ``Clue`` that links back here (the provenance); a rejection is
+    remembered, so a rerun does not bring it back."""
 
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="proposals")
     kind = models.CharField(max_length=16, choices=Category.choices)
+    source = models.CharField(max_length=16, choices=ProposalSource.choices, default=ProposalSource.DETECTOR)
     start = models.FloatField(null=True, blank=True)
     end = models.FloatField(null=True, blank=True)
+    frame_index = models.PositiveIntegerField(null=True, blank=True)
+    timestamp = models.FloatField(null=True, blank=True)
+    x1 = models.FloatField(null=True, blank=True)
+    y1 = models.FloatField(null=True, blank=True)
+    x2 = models.FloatField(null=True, blank=True)
+    y2 = models.FloatField(null=True, blank=True)
+    # What the detector looked for (the question's object phrase), or the instance a track followed.
+    label = models.CharField(max_length=200, blank=True)
     score = models.FloatField()
     model = models.CharField(max_length=100)
     model_version = models.CharField(max_length=100)
@@ -195,6 +212,11 @@ class ClueProposal(models.Model):
                 condition=~Q(kind=Category.EVENT) | interval_ok("start", "end", nullable=False),
                 name="clueproposal_event_interval_ok",
             ),
+            models.CheckConstraint(
+                condition=Q(kind=Category.EVENT) | (Q(frame_index__isnull=False) & box_ok()),
+                name="clueproposal_box_ok",
+            ),
+            models.CheckConstraint(condition=Q(source__in=ProposalSource.values), name="clueproposal_source_valid"),
             models.CheckConstraint(condition=~Q(model="") & ~Q(model_version=""), name="clueproposal_provenance"),
             models.CheckConstraint(
                 condition=Q(state=Decision.PROPOSED) | Q(decided_at__isnull=False), name="clueproposal_decision_dated"
@@ -202,7 +224,9 @@ class ClueProposal(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.start:.2f}-{self.end:.2f} ({self.model}, {self.score:.2f})"
+        if self.kind == Category.EVENT:
+            return f"{self.kind} {self.start:.2f}-{self.end:.2f} ({self.model}, {self.score:.2f})"
+        return f"{self.kind} at frame {self.frame_index} ({self.model}, {self.score:.2f})"
 
 
 class Clue(models.Model):

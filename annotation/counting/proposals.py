@@ -1,16 +1,25 @@
-"""Clue proposals (annotator assistance): machine-found candidate event clues of a question, stored as
-``ClueProposal`` rows with model, version and score, that a person accepts (they become clues that link back: the
-provenance) or rejects (remembered, so a rerun does not bring them back).
+"""Clue proposals (annotator assistance): machine-found candidate clues of a question, stored as ``ClueProposal``
+rows with model, version and score, that a person accepts (they become clues that link back: the provenance) or
+rejects (remembered, so a rerun does not bring them back).
 
-Computed by a job when an event question enters stage 3 (``workspace.save_doc``) and on a manager's request
-(``request``); the job (``tasks.propose_event_clues``) calls ``compute`` and ``store`` here. Accepting and
-rejecting are edits of the question document (``workspace.accept_proposal`` / ``reject_proposal``), the one write
-path.
+- Event questions: candidate sound events inside the reference interval (``pipeline.assist``), on the media queue
+  (gpu with a CLAP folder).
+- Object and attribute questions: each distinct instance of the question's object phrase, once, on the exact proxy
+  frame of its first clear appearance (``pipeline.detect.distinct`` over frames sampled inside the reference
+  interval, with the box stage's detector, ``CLUEBENCH_DETECT_BACKEND``), on the gpu queue.
+- A person's click (a box) and a person's box followed through frames (tracked boxes) are proposals too
+  (``interactive``), made on the gpu queue while the person waits.
+
+Computed by a job when a question enters stage 3 (``workspace.save_doc``) and on a manager's request (``request``);
+the jobs (``tasks``) call ``run`` / ``run_objects`` here. Accepting and rejecting are edits of the question document
+(``workspace.accept_proposal`` / ``reject_proposal``), the one write path.
 """
 
 from __future__ import annotations
 
+import re
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
@@ -19,21 +28,40 @@ from django.db import transaction
 from django.utils import timezone
 
 from annotation.counting.models import Category, ClueProposal, Question, QuestionState
+from annotation.projects.settings import vocabulary
 from annotation.projects.errors import Invalid, NotEditable
 from annotation.projects.models import Decision
 from pipeline.assist.audio import NoAudio
 from pipeline.assist.events import EventParams
 from pipeline.assist.propose import EventProposals, propose_events
+from pipeline.avst.seconds import frame_at
+from pipeline.detect import DetectError
+from pipeline.detect.distinct import DistinctInstance, distinct_instances, iou
 from pipeline.jobs.base import JobFailure
 from pipeline.jobs.models import ACTIVE_JOB_STATES, Job, JobState
 from pipeline.jobs.services import enqueue_job
+from pipeline.media.frames import FrameDecoder
+from pipeline.videos import detectors
 
 KIND_ACOUSTIC = "assist.propose_events"
 KIND_CLAP = "assist.propose_events_clap"
+KIND_OBJECTS = "assist.propose_objects"
+KINDS = (KIND_ACOUSTIC, KIND_CLAP, KIND_OBJECTS)
+KIND_CLICK = "assist.click_box"
+BOX_KINDS = (Category.OBJECT, Category.ATTRIBUTE)
 # A new candidate that covers this share of the shorter of itself and a decided proposal (or a clue) is the same
 # event: it is not proposed again.
 SAME_EVENT = 0.5
 _scorers: dict[str, object] = {}
+
+
+@dataclass(frozen=True)
+class DetectedObjects:
+    found: list[DistinctInstance]
+    phrase: str
+    frames: int
+    model: str
+    model_version: str
 _scorers_lock = threading.Lock()
 
 
@@ -41,20 +69,25 @@ def clap_configured() -> bool:
     return bool(settings.CLUEBENCH_ASSIST_CLAP_PATH)
 
 
-def job_kind() -> str:
-    """CLAP runs on the gpu queue (a model loaded once per worker process); the acoustic detector on media."""
+def job_kind(question: Question | None = None) -> str:
+    """Object proposals and CLAP run on the gpu queue (a model loaded once per worker process); the acoustic
+    detector on media."""
+    if question is not None and question.category in BOX_KINDS:
+        return KIND_OBJECTS
     return KIND_CLAP if clap_configured() else KIND_ACOUSTIC
 
 
 def why_not(question: Question) -> str | None:
-    """Why no event proposals can be computed for the question now, or None."""
-    if question.category != Category.EVENT:
-        return "proposals are made for event questions"
+    """Why no proposals can be computed for the question now, or None."""
     if question.ref_start is None or question.ref_end is None:
         return "the question has no reference interval yet"
     video = question.video
     if not video.proxy:
         return "the video has no proxy yet"
+    if question.category in BOX_KINDS:
+        if not video.fps or not video.frame_count:
+            return "the video's frames are not known yet"
+        return detectors.weights_missing()
     if video.has_audio is False:
         return "the video has no audio"
     return None
@@ -71,12 +104,12 @@ def request(*, question: Question, dispatch: bool = True, force: bool = False) -
     waiting = _jobs_of(question).filter(state=JobState.QUEUED)
     if dispatch and waiting.exists():
         return waiting.first()
-    return enqueue_job(kind=job_kind(), project=question.video.project, target=question,
+    return enqueue_job(kind=job_kind(question), project=question.video.project, target=question,
                        params={"question_id": question.pk}, dispatch=dispatch)
 
 
 def _jobs_of(question: Question):
-    return Job.objects.filter(kind__in=(KIND_ACOUSTIC, KIND_CLAP), target_id=question.pk,
+    return Job.objects.filter(kind__in=KINDS, target_id=question.pk,
                               target_type=ContentType.objects.get_for_model(Question))
 
 
@@ -113,7 +146,9 @@ def _scorer():
 
 
 def compute(question: Question) -> EventProposals:
-    """The engine's proposals for the question as it is now (no database write)."""
+    """The engine's event proposals for the question as it is now (no database write)."""
+    if question.category != Category.EVENT:
+        raise JobFailure(f"question {question.pk} is not an event question")
     reason = why_not(question)
     if reason:
         raise JobFailure(f"no event proposals for question {question.pk}: {reason}")
@@ -170,23 +205,181 @@ def store(*, question_id: int, result: EventProposals, interval: tuple[float, fl
             "already_decided": known, "candidates": result.candidates, "model": result.model}
 
 
-def run(*, question_id: int) -> dict:
-    """Compute and store a question's proposals (the job's body)."""
-    question = Question.objects.select_related("video").get(pk=question_id)
+def run(*, question_id: int, progress=None) -> dict:
+    """Compute and store a question's proposals (the jobs' body): events, or objects for a box question."""
+    question = Question.objects.select_related("video__project").get(pk=question_id)
     interval = (question.ref_start, question.ref_end)
+    if question.category in BOX_KINDS:
+        found = compute_objects(question, progress=progress)
+        return store_objects(question_id=question_id, found=found, interval=interval)
     result = compute(question)
     return store(question_id=question_id, result=result, interval=interval)
 
 
 def proposals_of(question: Question, *, state: str | None = None):
-    rows = ClueProposal.objects.filter(question=question).order_by("start", "id")
+    rows = ClueProposal.objects.filter(question=question).order_by("start", "frame_index", "id")
     return rows.filter(state=state) if state else rows
 
 
 def as_dict(proposal: ClueProposal) -> dict:
-    return {"id": proposal.pk, "question": proposal.question_id, "kind": proposal.kind, "start": proposal.start,
-            "end": proposal.end, "score": proposal.score, "model": proposal.model,
-            "model_version": proposal.model_version, "state": proposal.state}
+    row = {"id": proposal.pk, "question": proposal.question_id, "kind": proposal.kind, "source": proposal.source,
+           "score": proposal.score, "model": proposal.model, "model_version": proposal.model_version,
+           "state": proposal.state}
+    if proposal.kind == Category.EVENT:
+        row.update(start=proposal.start, end=proposal.end)
+    else:
+        row.update(frame_index=proposal.frame_index, timestamp=proposal.timestamp,
+                   box=[proposal.x1, proposal.y1, proposal.x2, proposal.y2], label=proposal.label)
+    return row
+
+
+# --- object proposals ---------------------------------------------------------------------------------------------
+
+# Words after "how many" that are not the object: "how many different cars" looks for "cars".
+_QUALIFIERS = {"different", "distinct", "unique", "separate", "individual", "total", "kinds", "types", "sorts",
+               "of", "the", "various"}
+# Words that end the object phrase: "how many cars (are parked ...)".
+_PHRASE_ENDS = {"are", "is", "were", "was", "appear", "appears", "appeared", "can", "could", "do", "does", "did",
+                "have", "has", "had", "in", "on", "at", "from", "with", "there", "that", "which", "who", "whose",
+                "visible", "shown", "show", "present", "during", "throughout", "within", "inside", "will", "would",
+                "when", "while", "before", "after", "does", "seen", "total", "overall"}
+
+
+def object_phrase(text: str, names: list[str] | None = None) -> str:
+    """What to look for on the frames: the longest of the project's object names (labels) the question names
+    (its plural too), else the words after "how many" up to the verb ("How many different red cars are parked?"
+    gives "red cars"), else the question's text."""
+    lowered = " ".join(re.findall(r"[a-z0-9'-]+", text.lower()))
+    for name in sorted(names or [], key=len, reverse=True):
+        words = " ".join(re.findall(r"[a-z0-9'-]+", name.lower()))
+        if words and re.search(rf"\b{re.escape(words)}(?:s|es)?\b", lowered):
+            return name.strip()
+    match = re.search(r"\bhow many\b(.*)", lowered)
+    if match:
+        phrase = []
+        for word in match.group(1).split():
+            if word in _PHRASE_ENDS and phrase:
+                break
+            if not phrase and word in _QUALIFIERS:
+                continue
+            phrase.append(word)
+        if phrase:
+            return " ".join(phrase)[:200]
+    return " ".join(text.split())[:200]
+
+
+def sample_frames(question: Question) -> list[int]:
+    """The exact proxy frames searched for objects: one every ``CLUEBENCH_ASSIST_OBJECT_STEP`` seconds from the
+    reference interval's start (more widely spaced when there would be more than the maximum), each frame once."""
+    video = question.video
+    start, end = float(question.ref_start), float(question.ref_end)
+    step = max(float(settings.CLUEBENCH_ASSIST_OBJECT_STEP), 1.0 / video.fps)
+    limit = max(1, settings.CLUEBENCH_ASSIST_OBJECT_MAX_FRAMES)
+    step = max(step, (end - start) / limit)
+    indices: list[int] = []
+    count = 0
+    while count < limit:
+        t = start + count * step
+        if t >= end:
+            break
+        index = min(frame_at(t, video.fps), video.frame_count - 1)
+        if not indices or index > indices[-1]:
+            indices.append(index)
+        count += 1
+    return indices
+
+
+def compute_objects(question: Question, *, progress=None) -> DetectedObjects:
+    """Each distinct instance of the question's object on the sampled frames (no database write)."""
+    if question.category not in BOX_KINDS:
+        raise JobFailure(f"question {question.pk} is not an object or attribute question")
+    reason = why_not(question)
+    if reason:
+        raise JobFailure(f"no object proposals for question {question.pk}: {reason}")
+    video = question.video
+    phrase = object_phrase(question.text, vocabulary(video.project.settings)["objects"])
+    indices = sample_frames(question)
+    try:
+        det = detectors.detector()
+    except DetectError as exc:
+        raise JobFailure(str(exc)) from None
+    try:
+        with FrameDecoder(Path(settings.MEDIA_ROOT) / video.proxy.name) as decoder:
+            frames = [(index, decoder.get(index)) for index in indices]
+        found = distinct_instances(frames, phrase, det, min_score=settings.CLUEBENCH_ASSIST_OBJECT_MIN_SCORE,
+                                   progress=progress)
+    except DetectError as exc:
+        raise JobFailure(str(exc)) from None
+    finally:
+        det.release()
+    return DetectedObjects(found=found, phrase=phrase, frames=len(indices), model=det.model_name,
+                           model_version=det.model_version[:100])
+
+
+def same_object(a: tuple[int, tuple], b: tuple[int, tuple], *, frames: int) -> bool:
+    """Two boxes are one object when they lie on frames at most ``frames`` apart and overlap by IoU 0.5."""
+    return abs(a[0] - b[0]) <= frames and iou(a[1], b[1]) >= SAME_EVENT
+
+
+def _pair(candidates: list[tuple[int, tuple]], others: list[tuple[int, tuple]], near: int) -> dict[int, int]:
+    """Candidate index -> other index, one-to-one, best overlaps first, among pairs that are the same object."""
+    pairs = sorted(
+        (-iou(c[1], o[1]), abs(c[0] - o[0]), n, m)
+        for n, c in enumerate(candidates) for m, o in enumerate(others) if same_object(c, o, frames=near)
+    )
+    paired, taken = {}, set()
+    for _, _, n, m in pairs:
+        if n not in paired and m not in taken:
+            paired[n] = m
+            taken.add(m)
+    return paired
+
+
+def store_objects(*, question_id: int, found: DetectedObjects, interval: tuple[float, float]) -> dict:
+    """Write an object computation's proposals, idempotently, as ``store`` does for events: an instance that is a
+    decided proposal or a clue already (same object: nearby frame, overlapping box) is not proposed again."""
+    with transaction.atomic():
+        question = Question.objects.select_for_update().select_related("video").get(pk=question_id)
+        if (question.ref_start, question.ref_end) != interval:
+            return {"stored": 0, "skipped": "the reference interval changed; a new computation is queued"}
+        near = max(1, round(float(settings.CLUEBENCH_ASSIST_OBJECT_STEP) * (question.video.fps or 1)))
+        existing = list(ClueProposal.objects.select_for_update().filter(question=question, source="detector")
+                        .exclude(kind=Category.EVENT))
+        linked = set(question.clues.exclude(proposal=None).values_list("proposal_id", flat=True))
+        decided = [p for p in existing if p.state != Decision.PROPOSED or p.pk in linked]
+        open_ = [p for p in existing if p not in decided]
+        known_boxes = [(p.frame_index, (p.x1, p.y1, p.x2, p.y2)) for p in decided] + [
+            (c.frame_index, (c.x1, c.y1, c.x2, c.y2)) for c in question.clues.exclude(kind=Category.EVENT)
+            if c.frame_index is not None and c.proposal_id not in {p.pk for p in decided}]
+        candidates = [(i.frame_index, i.box) for i in found.found]
+        # One object each: a decided proposal or a clue stands for one instance, so it absorbs one candidate at
+        # most (the best overlapping); the candidates left match the undecided proposals the same way.
+        absorbed = _pair(candidates, known_boxes, near)
+        fresh = [n for n in range(len(candidates)) if n not in absorbed]
+        reuse = _pair([candidates[n] for n in fresh],
+                      [(p.frame_index, (p.x1, p.y1, p.x2, p.y2)) for p in open_], near)
+        kept, created, updated = set(), 0, 0
+        fps = question.video.fps
+        for k, n in enumerate(fresh):
+            instance = found.found[n]
+            if k in reuse:
+                match = open_[reuse[k]]
+                updated += 1
+            else:
+                match = ClueProposal(question=question, kind=question.category)
+                created += 1
+            match.frame_index = instance.frame_index
+            match.timestamp = (instance.frame_index + 0.5) / fps
+            match.x1, match.y1, match.x2, match.y2 = instance.box
+            match.score, match.label = min(max(instance.score, 0.0), 1.0), instance.label[:200]
+            match.model, match.model_version = found.model, found.model_version
+            match.save()
+            kept.add(match.pk)
+        known = len(absorbed)
+        removed = [p.pk for p in open_ if p.pk not in kept]
+        ClueProposal.objects.filter(pk__in=removed).delete()
+    return {"stored": created + updated, "created": created, "updated": updated, "removed": len(removed),
+            "already_decided": known, "frames": found.frames, "phrase": found.phrase, "model": found.model}
 
 
 # --- the decisions, applied by workspace.save_doc (the one write path) -------------------------------------------
@@ -245,3 +438,51 @@ def apply_decisions(*, question: Question, clues: list[dict], rejected: list[int
         proposal.state = target
         proposal.decided_by, proposal.decided_at = (None, None) if target == Decision.PROPOSED else (user, now)
         proposal.save(update_fields=["state", "decided_by", "decided_at", "updated_at"])
+
+
+# --- a person's click ----------------------------------------------------------------------------------------------
+
+def request_click(*, question: Question, frame_index: int, x: float, y: float) -> Job:
+    """Queue the box of a click on one exact proxy frame of a box question (gpu queue); the person's page waits for
+    the job and accepts the proposal it makes. Bad input is refused here, before anything is queued."""
+    video = question.video
+    if question.category not in BOX_KINDS:
+        raise NotEditable("click-to-box is for object and attribute questions")
+    missing = detectors.interactive_missing()
+    if missing:
+        raise NotEditable(f"click-to-box is not set up: {missing}")
+    if not video.proxy or not video.frame_count:
+        raise NotEditable("the video has no proxy yet")
+    errors = {}
+    if not 0 <= frame_index < video.frame_count:
+        errors["frame_index"] = f"frame {frame_index} does not exist (the video has {video.frame_count} frames)"
+    if not (0 <= x <= (video.width or 0) and 0 <= y <= (video.height or 0)):
+        errors["x"] = f"the point ({x:g}, {y:g}) lies outside the {video.width}x{video.height} frame"
+    if errors:
+        raise Invalid(errors)
+    return enqueue_job(kind=KIND_CLICK, project=video.project, target=question,
+                       params={"question_id": question.pk, "frame_index": frame_index, "x": x, "y": y})
+
+
+def click_box(*, question_id: int, frame_index: int, x: float, y: float) -> dict | None:
+    """The clicked object's box as a new proposal of the question (source ``click``), or None when the model finds
+    no object under the point."""
+    question = Question.objects.select_related("video").get(pk=question_id)
+    video = question.video
+    try:
+        model = detectors.interactive()
+        with FrameDecoder(Path(settings.MEDIA_ROOT) / video.proxy.name) as decoder:
+            frame = decoder.get(frame_index)
+        # The point in the frame's own pixels: the proxy's size is the video's; clamped onto the last pixel.
+        height, width = frame.shape[:2]
+        found = model.box_from_point(frame, (min(x, width - 1), min(y, height - 1)))
+    except DetectError as exc:
+        raise JobFailure(str(exc)) from None
+    if found is None:
+        return None
+    proposal = ClueProposal.objects.create(
+        question=question, kind=question.category, source="click", frame_index=frame_index,
+        timestamp=(frame_index + 0.5) / video.fps, x1=found.x1, y1=found.y1, x2=found.x2, y2=found.y2,
+        score=min(max(found.score, 0.0), 1.0), model=model.model_name, model_version=model.model_version[:100],
+    )
+    return as_dict(proposal)

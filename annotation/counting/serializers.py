@@ -98,16 +98,25 @@ class TakeOverSerializer(serializers.Serializer):
 
 
 class ClueProposalSerializer(serializers.ModelSerializer):
-    """A machine's proposal of an event clue: never truth until a person accepts it."""
+    """A machine's proposal of a clue: never truth until a person accepts it. An event proposal has ``start`` and
+    ``end`` (seconds on the proxy); an object or attribute proposal a ``box`` ``[x1, y1, x2, y2]`` in proxy pixels
+    on the exact proxy frame ``frame_index`` (``timestamp`` is that frame's middle)."""
 
     state = serializers.CharField(read_only=True, help_text="proposed, accepted (a clue links it) or rejected")
-    kind = serializers.CharField(read_only=True, help_text="event")
+    kind = serializers.CharField(read_only=True, help_text="event, object or attribute")
+    source = serializers.CharField(read_only=True, help_text="detector, click (a person's click) or track")
+    box = serializers.SerializerMethodField(help_text="[x1, y1, x2, y2] in proxy pixels; null for an event")
 
     class Meta:
         model = ClueProposal
-        fields = ["id", "question", "kind", "start", "end", "score", "model", "model_version", "state", "decided_by",
-                  "decided_at", "created_at"]
+        fields = ["id", "question", "kind", "source", "start", "end", "frame_index", "timestamp", "box", "label",
+                  "score", "model", "model_version", "state", "decided_by", "decided_at", "created_at"]
         read_only_fields = fields
+
+    def get_box(self, proposal) -> list[float] | None:
+        if proposal.x1 is None:
+            return None
+        return [proposal.x1, proposal.y1, proposal.x2, proposal.y2]
 
 
 class ProposalListSerializer(serializers.Serializer):
@@ -117,11 +126,22 @@ class ProposalListSerializer(serializers.Serializer):
 
 
 class ProposalDecisionSerializer(VersionedBody):
-    """Accepting or rejecting a proposal carries the question document's version, like every other edit."""
+    """Accepting or rejecting a proposal carries the question document's version, like every other edit. An
+    attribute proposal is accepted into ``cluster`` (default: the question's first cluster)."""
+
+    cluster = serializers.CharField(required=False, max_length=100)
 
 
 class ProposalRequestSerializer(serializers.Serializer):
     """Asking for proposals carries nothing."""
+
+
+class ClickBoxSerializer(serializers.Serializer):
+    """A person's click on an object, on one exact proxy frame, in proxy pixels."""
+
+    frame_index = serializers.IntegerField(min_value=0)
+    x = serializers.FloatField(min_value=0)
+    y = serializers.FloatField(min_value=0)
 
 
 class ProposalRequestResultSerializer(serializers.Serializer):

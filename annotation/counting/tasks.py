@@ -1,5 +1,6 @@
-"""The counting app's tasks, thin: stage 1 (llm queue; the work is in annotation.counting.stage1) and the event clue
-proposals (media queue, or gpu with a CLAP model; the work is in annotation.counting.proposals)."""
+"""The counting app's tasks, thin: stage 1 (llm queue; the work is in annotation.counting.stage1), the event clue
+proposals (media queue, or gpu with a CLAP model), the object clue proposals and a person's click-to-box (gpu queue);
+the work is in annotation.counting.proposals."""
 
 from annotation.counting import proposals
 from annotation.counting.stage1 import propose_questions as propose
@@ -30,3 +31,17 @@ propose_event_clues = job_task(kind=proposals.KIND_ACOUSTIC, label="Assistance: 
                                queue="media")(_propose_event_clues)
 propose_event_clues_clap = job_task(kind=proposals.KIND_CLAP, label="Assistance: propose event clues (CLAP)",
                                     queue="gpu")(_propose_event_clues)
+
+
+@job_task(kind=proposals.KIND_OBJECTS, label="Assistance: propose object clues", queue="gpu")
+def propose_object_clues(job, progress, *, question_id: int):
+    """Each distinct instance of the question's object, once, on its first clear appearance (idempotent like the
+    event proposals)."""
+    return proposals.run(question_id=question_id, progress=progress)
+
+
+@job_task(kind=proposals.KIND_CLICK, label="Assistance: box from a click", queue="gpu")
+def click_box(job, progress, *, question_id: int, frame_index: int, x: float, y: float):
+    """The box of the object a person clicked, as a proposal of the question (the person's page accepts it)."""
+    progress(0, 1)
+    return {"proposal": proposals.click_box(question_id=question_id, frame_index=frame_index, x=x, y=y)}

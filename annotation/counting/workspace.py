@@ -111,15 +111,7 @@ def _check_clue(clue, category, video, cluster_names) -> tuple[str | None, dict]
             return "an event needs 0 <= start < end", {}
         if duration and end > duration + 1e-6:
             return f"the event ends after the video ({duration:.3f} s)", {}
-        row = {"kind": kind, "start": float(start), "end": float(end)}
-        # Provenance: the machine proposal a person accepted to make this clue (checked against the question's
-        # proposals by save_doc).
-        proposal = clue.get("proposal")
-        if proposal is not None:
-            if not isinstance(proposal, int) or isinstance(proposal, bool) or proposal < 1:
-                return "a clue's proposal must be the id of one of the question's proposals", {}
-            row["proposal_id"] = proposal
-        return None, row
+        return _with_proposal(clue, {"kind": kind, "start": float(start), "end": float(end)})
     index = clue.get("frame_index")
     if not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < 2**31:
         return "a box needs the frame index it was drawn on", {}
@@ -139,8 +131,19 @@ def _check_clue(clue, category, video, cluster_names) -> tuple[str | None, dict]
     if kind == Category.OBJECT:
         cluster = ""
     timestamp = (index + 0.5) / video.fps if video.fps else clue.get("timestamp", 0.0)
-    return None, {"kind": kind, "frame_index": index, "timestamp": timestamp, "x1": float(x1), "y1": float(y1),
-                  "x2": float(x2), "y2": float(y2), "cluster": cluster}
+    return _with_proposal(clue, {"kind": kind, "frame_index": index, "timestamp": timestamp, "x1": float(x1),
+                                 "y1": float(y1), "x2": float(x2), "y2": float(y2), "cluster": cluster})
+
+
+def _with_proposal(clue: dict, row: dict) -> tuple[str | None, dict]:
+    """Provenance: the machine proposal a person accepted to make this clue (checked against the question's
+    proposals by save_doc). A box accepted and then moved still links to it: the proposal is where it came from."""
+    proposal = clue.get("proposal")
+    if proposal is not None:
+        if not isinstance(proposal, int) or isinstance(proposal, bool) or proposal < 1:
+            return "a clue's proposal must be the id of one of the question's proposals", {}
+        row["proposal_id"] = proposal
+    return None, row
 
 
 def save_doc(*, question: Question, expected_version: int, doc: dict, user, action: str = "question.save") -> Question:
@@ -371,6 +374,8 @@ def doc_of(question: Question) -> dict:
         else:
             clues.append({"kind": c.kind, "frame_index": c.frame_index, "x1": c.x1, "y1": c.y1, "x2": c.x2,
                           "y2": c.y2, "cluster": c.cluster})
+            if c.proposal_id is not None:
+                clues[-1]["proposal"] = c.proposal_id
     return {
         "id": question.pk, "video": question.video_id, "text": question.text, "category": question.category,
         "modality": question.modality, "drafted_answer": question.drafted_answer, "ref_start": question.ref_start,
@@ -392,16 +397,28 @@ def _locked_proposal(question: Question, proposal_id: int, expected_version: int
     return current, proposal
 
 
-def accept_proposal(*, question: Question, proposal_id: int, expected_version: int, user) -> Question:
+def accept_proposal(*, question: Question, proposal_id: int, expected_version: int, user,
+                    cluster: str | None = None) -> Question:
     """A person accepts a machine proposal: it becomes one of their clues, linked to the proposal (its model,
-    version and score), through the one write path (version, claim, limits and checks of ``save_doc``)."""
+    version and score), through the one write path (version, claim, limits and checks of ``save_doc``). An
+    attribute proposal goes into ``cluster`` (default: the question's first cluster)."""
     with transaction.atomic():
         current, proposal = _locked_proposal(question, proposal_id, expected_version)
         doc = doc_of(current)
         if any(c.get("proposal") == proposal.pk for c in doc["clues"]):
             raise NotEditable(f"proposal {proposal.pk} is accepted already")
-        doc["clues"].append({"kind": proposal.kind, "start": proposal.start, "end": proposal.end,
-                             "proposal": proposal.pk})
+        if proposal.kind == Category.EVENT:
+            doc["clues"].append({"kind": proposal.kind, "start": proposal.start, "end": proposal.end,
+                                 "proposal": proposal.pk})
+        else:
+            names = [c.get("name") for c in doc["clusters"]]
+            if proposal.kind == Category.ATTRIBUTE and cluster is None:
+                if not names:
+                    raise NotEditable("make a cluster first: an attribute clue belongs to one")
+                cluster = names[0]
+            doc["clues"].append({"kind": proposal.kind, "frame_index": proposal.frame_index, "x1": proposal.x1,
+                                 "y1": proposal.y1, "x2": proposal.x2, "y2": proposal.y2,
+                                 "cluster": cluster or "", "proposal": proposal.pk})
         doc["rejected_proposals"] = [pk for pk in doc["rejected_proposals"] if pk != proposal.pk]
         return save_doc(question=current, expected_version=expected_version, doc=doc, user=user,
                         action="question.proposal.accept")

@@ -2,7 +2,7 @@
 
     detector = GroundedSam2.load(dino_folder, sam2_folder, DetectConfig(device="cuda"))
     tracks = detector.detect(frames, ["guitar", "man"])   # frames: one per second (pipeline.avst.seconds)
-    tracks[0].frames[3]   # [InstanceBox(x1, y1, x2, y2, score), ...] of "guitar" at the 4th second; [] = not found
+    tracks[0].frames[3]   # [InstanceBox(x1, y1, x2, y2, score, instance), ...] of "guitar" at the 4th second; [] = not found
     detector.release()    # between tasks: frees the device memory the call cached
 
 See :mod:`pipeline.detect.engine` for the method. :class:`GroundedSam2` is imported on first use, so that the

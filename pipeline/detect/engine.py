@@ -80,18 +80,21 @@ class GroundedSam2:
         tracks = [ObjectTrack(name, [[] for _ in frames]) for name in names]
         total, done = len(frames) * len(tracks), 0
         frame_size = frames[0].shape[:2] if frames else (0, 0)
+        next_instance = [0] * len(tracks)  # per name: the number the next detection's instance gets
         for window in windows(len(frames), self.config.window):
             pixels = None  # the window's SAM2 input, made once for all names, and only when something was found
-            for track in tracks:
+            for t, track in enumerate(tracks):
                 first, found = self._first_detection(frames, window, track.name)
                 if found:
                     if pixels is None:
                         pixels = self.tracker.preprocess([frames[i] for i in window])
                     masks = self.tracker.track(pixels[first - window.start :], frame_size, [d.box for d in found])
+                    base = next_instance[t]
+                    next_instance[t] += len(found)
                     for offset, boxes in enumerate(masks):
                         track.frames[first + offset].extend(
-                            InstanceBox(*box, detection.score)
-                            for detection, box in zip(found, boxes) if box is not None
+                            InstanceBox(*box, detection.score, base + i)
+                            for i, (detection, box) in enumerate(zip(found, boxes)) if box is not None
                         )
                 done += len(window)
                 if progress is not None:

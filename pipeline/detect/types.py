@@ -39,13 +39,17 @@ class DetectConfig:
 class InstanceBox(NamedTuple):
     """One instance at one frame, in the frame's pixels: ``x1 < x2``, ``y1 < y2``, inside ``[0, W-1] x [0, H-1]``
     (``x2``/``y2`` are the last covered column/row, as the published R-AVST boxes write them). ``score`` is the
-    Grounding DINO score of the detection the instance was tracked from, in [0, 1]."""
+    detection score of the instance (for Grounded-SAM2, that of the detection it was tracked from), in [0, 1].
+    ``instance`` names the tracked object within one ``detect`` call: the same number at every frame the tracker
+    followed it through, distinct numbers for distinct objects (a new window's detections get new numbers; -1:
+    not tracked)."""
 
     x1: float
     y1: float
     x2: float
     y2: float
     score: float
+    instance: int = -1
 
 
 @dataclass

@@ -192,6 +192,7 @@ class JobTask(Task):
     def on_success(self, retval, task_id, args, kwargs):
         _held(args[0], task_id).update(
             state=JobState.SUCCEEDED,
+            result=retval if isinstance(retval, dict) else {},
             progress_done=F("progress_total"),
             finished_at=timezone.now(),
             lease_expires_at=None,

@@ -39,6 +39,9 @@ class Job(models.Model):
     progress_done = models.PositiveBigIntegerField(default=0)
     progress_total = models.PositiveBigIntegerField(default=0)
     error = models.TextField(blank=True)
+    # What the task returned when it succeeded (a dict: counts, or the answer a person waits for, such as the box
+    # of a click).
+    result = models.JSONField(default=dict, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     # The id of the job's current Celery message: a message with any other id is stale (the job was sent again,
     # retried or cancelled since) and is dropped by the worker that receives it.

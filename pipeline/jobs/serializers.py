@@ -18,7 +18,8 @@ class JobSerializer(serializers.ModelSerializer):
         model = Job
         fields = [
             "id", "kind", "kind_label", "queue", "state", "target_label", "project", "project_name",
-            "progress_done", "progress_total", "error", "attempts", "created_at", "started_at", "finished_at",
+            "progress_done", "progress_total", "error", "result", "attempts", "created_at", "started_at",
+            "finished_at",
             "updated_at", "worker", "lease_expires_at", "sent_at", "can_retry", "can_cancel", "can_manage",
         ]
         read_only_fields = fields

@@ -81,11 +81,12 @@ def assert_valid(tracks, names, count):
         assert len(track.frames) == count
         for boxes in track.frames:
             for box in boxes:
-                assert isinstance(box, InstanceBox) and len(box) == 5
-                x1, y1, x2, y2, score = box
+                assert isinstance(box, InstanceBox) and len(box) == 6
+                x1, y1, x2, y2, score, instance = box
+                assert instance >= 0
                 assert 0.0 <= x1 < x2 <= WIDTH - 1 and 0.0 <= y1 < y2 <= HEIGHT - 1
                 assert 0.0 <= score <= 1.0
-                assert all(isinstance(v, float) for v in box)
+                assert all(isinstance(v, float) for v in box[:5])
 
 
 # --- the real path: Grounding DINO + SAM2 video ------------------------------------------------------------------
@@ -325,8 +326,10 @@ def test_tracks_are_assembled_from_detections_and_masks(load, monkeypatch):
     monkeypatch.setattr(detector.tracker, "track", track)
     frames = [np.zeros((HEIGHT, WIDTH, 3), dtype=np.uint8) for _ in range(4)]
     (track_,) = detector.detect(frames, ["dog"])
-    both = [InstanceBox(1.0, 1.0, 4.0, 4.0, 0.9), InstanceBox(2.0, 2.0, 7.0, 7.0, 0.6)]
-    assert track_.frames == [both, both[:1], both, both]
+    both = [InstanceBox(1.0, 1.0, 4.0, 4.0, 0.9, 0), InstanceBox(2.0, 2.0, 7.0, 7.0, 0.6, 1)]
+    # The second window's detections are new instances: numbered on from the first window's.
+    again = [InstanceBox(1.0, 1.0, 4.0, 4.0, 0.9, 2), InstanceBox(2.0, 2.0, 7.0, 7.0, 0.6, 3)]
+    assert track_.frames == [both, both[:1], both, again]
     assert calls == [(3, (HEIGHT, WIDTH)), (1, (HEIGHT, WIDTH))]
 
 

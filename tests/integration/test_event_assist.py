@@ -1,0 +1,94 @@
+"""Click-to-box and tracking on the event review page's API, with a tiny random SAM 2 video model loaded through the
+production path, on the real proxy frames of the event's sampled seconds: a job each (gpu queue) whose result the
+page shows to confirm; nothing written to the event; bad input refused before anything is queued; reviewers only."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from annotation.avst import assist
+from annotation.avst.models import BoxProposal
+from annotation.avst.seconds import sampled_seconds
+from pipeline.jobs.models import Job, JobState
+from pipeline.jobs.services import run_job_here
+
+pytestmark = pytest.mark.django_db
+
+
+def api(user):
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def url(event, tail):
+    return f"/api/v1/event-docs/{event.pk}/{tail}/"
+
+
+def frames_of(event):
+    return [s.frame_index for s in sampled_seconds(event, event.video)]
+
+
+def finish(response):
+    assert response.status_code == 202, response.content
+    assert response.json()["queue"] == "gpu"
+    job = run_job_here(job=Job.objects.get(pk=response.json()["id"]))
+    assert job.state == JobState.SUCCEEDED, job.error
+    return job.result
+
+
+def test_a_click_gives_a_box_on_that_second_and_writes_nothing(avst, team, detect_settings):
+    project, video, event = avst
+    before = (event.version, BoxProposal.objects.filter(avobject__event=event).count())
+    first = frames_of(event)[0]
+    result = finish(api(team.reviewer).post(url(event, "click-box"), {"frame_index": first, "x": 40, "y": 70},
+                                            format="json"))
+    assert result["frame_index"] == first and result["model"] == "sam2" and result["model_version"]
+    assert result["box"] is not None, "the tiny model's mask under this point is not empty"
+    x1, y1, x2, y2 = result["box"]
+    assert 0 <= x1 < x2 <= video.width and 0 <= y1 < y2 <= video.height and 0 <= result["score"] <= 1
+    event.refresh_from_db()
+    assert (event.version, BoxProposal.objects.filter(avobject__event=event).count()) == before
+
+
+def test_one_box_is_followed_through_the_other_seconds(avst, team, detect_settings):
+    project, video, event = avst
+    seconds = {s.frame_index: s.t for s in sampled_seconds(event, video)}
+    middle = sorted(seconds)[1]
+    result = finish(api(team.reviewer).post(url(event, "track"), {"frame_index": middle, "box": [10, 20, 110, 120]},
+                                            format="json"))
+    found = result["boxes"]
+    assert found and {b["frame_index"] for b in found} <= set(seconds) - {middle}
+    # Both directions: the seconds before and after the prompted one.
+    assert {b["frame_index"] for b in found} == set(seconds) - {middle}
+    for b in found:
+        assert b["t"] == seconds[b["frame_index"]]
+        x1, y1, x2, y2 = b["box"]
+        assert 0 <= x1 < x2 <= video.width and 0 <= y1 < y2 <= video.height
+
+
+@pytest.mark.parametrize("tail, body, field", [
+    ("click-box", {"frame_index": 1, "x": 10, "y": 10}, "frame_index"),
+    ("click-box", {"frame_index": None, "x": 9000, "y": 10}, "x"),
+    ("track", {"frame_index": None, "box": [50, 50, 40, 60]}, "box"),
+    ("track", {"frame_index": None, "box": [0, 0, 5000, 60]}, "box"),
+    ("track", {"frame_index": None, "box": [0, 0, 5]}, "box"),
+])
+def test_bad_input_is_refused_before_anything_is_queued(avst, team, detect_settings, tail, body, field):
+    project, video, event = avst
+    if body["frame_index"] is None:
+        body = {**body, "frame_index": frames_of(event)[0]}
+    before = Job.objects.count()
+    response = api(team.reviewer).post(url(event, tail), body, format="json")
+    assert response.status_code == 400 and field in str(response.json())
+    assert Job.objects.count() == before
+
+
+def test_reviewers_only_and_a_missing_model_says_which_setting(avst, team, detect_settings, tmp_path):
+    project, video, event = avst
+    body = {"frame_index": frames_of(event)[0], "x": 40, "y": 70}
+    assert api(team.annotator).post(url(event, "click-box"), body, format="json").status_code == 403
+    assert api(team.outsider).post(url(event, "click-box"), body, format="json").status_code == 404
+    detect_settings.CLUEBENCH_DETECT_SAM2_PATH = str(tmp_path / "nothing")
+    refused = api(team.reviewer).post(url(event, "click-box"), body, format="json")
+    assert refused.status_code == 409 and "CLUEBENCH_DETECT_SAM2_PATH" in refused.json()["detail"]
+    assert not Job.objects.filter(kind__in=[assist.KIND_CLICK, assist.KIND_TRACK]).exists()
