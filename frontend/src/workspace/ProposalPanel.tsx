@@ -1,6 +1,6 @@
 import './proposals.css';
-import { formatInterval, KEEP_FOCUS } from '../components';
-import { formatScore } from './proposals';
+import { formatInterval, formatTime, KEEP_FOCUS } from '../components';
+import { formatScore, isEventProposal } from './proposals';
 import type { ClueProposal } from './types';
 
 export interface ProposalPanelProps {
@@ -20,8 +20,9 @@ export interface ProposalPanelProps {
 }
 
 /**
- * The machine's open event proposals (ghosts on the timeline), with their score and model: select, accept or
- * reject each, or accept every one in view from the threshold up. They count only once a person accepts them.
+ * The machine's open proposals (ghosts on the timeline, and ghost boxes on their frame), with their score and
+ * model: select, accept or reject each, or accept every one in view from the threshold up. They count only once a
+ * person accepts them.
  */
 export function ProposalPanel(props: ProposalPanelProps) {
   const { open, selectedId, computing, disabled, threshold } = props;
@@ -71,7 +72,7 @@ export function ProposalPanel(props: ProposalPanelProps) {
               className={p.id === selectedId ? 'ws-proposal ws-proposal-selected' : 'ws-proposal'}
             >
               <button type="button" {...KEEP_FOCUS} className="ws-link" onClick={() => props.onSelect(p)}>
-                {formatInterval(p.start, p.end)}
+                {isEventProposal(p) ? formatInterval(p.start, p.end) : `${p.label || 'box'} · frame ${p.frame_index} (${formatTime(p.timestamp)})`}
               </button>{' '}
               <span className="ws-proposal-score" title={`${p.model} ${p.model_version}`}>
                 score {formatScore(p.score)}

@@ -20,6 +20,8 @@ import { DraftForm } from './DraftForm';
 import { SHORTCUT_HELP } from './keyboard';
 import type { WorkspaceData } from './types';
 import { ProposalPanel } from './ProposalPanel';
+import { ghostBoxes } from './proposals';
+import { useClickToBox } from './useClickToBox';
 import { useClueCommands } from './useClueCommands';
 import { useProposalCommands } from './useProposalCommands';
 import { useSubmit } from './useSubmit';
@@ -65,8 +67,10 @@ export function WorkspaceApp({ data, fetchImpl }: WorkspaceAppProps) {
   const clusterLabels = data.labels?.clusters ?? NO_LABELS;
   const clues = useClueCommands(ws, player, duration, { width: video.width, height: video.height }, clusterLabels);
   const submit = useSubmit(session, video, urls, csrf, fetchRef);
-  const proposals = useProposalCommands(ws, player, timelineRef, urls, csrf, fetchRef);
-  useWorkspaceKeys(ws, player, clues, submit, proposals);
+  const proposals = useProposalCommands(ws, player, timelineRef, urls, csrf, fetchRef, clues.selectedCluster);
+  const clickToBox = useClickToBox(urls, csrf, fetchRef, frame, proposals.adoptClicked,
+    (text) => viewDispatch({ type: 'hint', text }));
+  useWorkspaceKeys(ws, player, clues, submit, proposals, clickToBox);
 
   const title = video.title || `Video ${video.id}`;
   // Who holds the question, as the server last said (in a 409's newer document, if there is one).
@@ -99,7 +103,11 @@ export function WorkspaceApp({ data, fetchImpl }: WorkspaceAppProps) {
     [refStart, refEnd, clueList, view.comments, fps, editable, ghosts],
   );
   const colors = useMemo(() => clusterColors({ clusters }), [clusters]);
-  const boxes = useMemo(() => canvasBoxes(doc, frame, colors), [doc, frame, colors]);
+  const { open: openList } = proposals;
+  const boxes = useMemo(
+    () => [...canvasBoxes(doc, frame, colors), ...ghostBoxes(openList, frame)],
+    [doc, frame, colors, openList],
+  );
   const errors = useMemo(
     () => ({ ...validateDoc(doc, video), ...snapshot.errors, ...view.submitErrors }),
     [doc, video, snapshot.errors, view.submitErrors],
@@ -119,6 +127,8 @@ export function WorkspaceApp({ data, fetchImpl }: WorkspaceAppProps) {
       onChange={clues.changeBox}
       onDelete={clues.deleteBox}
       nudgeKey="alt"
+      onPointClick={clickToBox.armed && editable ? (p) => void clickToBox.click(p) : undefined}
+      busy={clickToBox.busy ? 'finding the box…' : null}
     />
   ) : undefined;
 
@@ -207,7 +217,23 @@ export function WorkspaceApp({ data, fetchImpl }: WorkspaceAppProps) {
             onSetFromPlayer={clues.setRefFromPlayer}
             onSeek={player.seekTo}
           />
-          {doc.category === 'event' && urls.proposals !== undefined && (
+          {clues.isBoxQuestion && clickToBox.available && (
+            <div className="ws-click-to-box" data-testid="click-to-box">
+              <button
+                type="button"
+                className={clickToBox.armed ? 'ws-toggle is-on' : 'ws-toggle'}
+                aria-pressed={clickToBox.armed}
+                disabled={!editable}
+                onClick={clickToBox.toggle}
+                title="c"
+              >
+                Click-to-box {clickToBox.armed ? 'on' : 'off'}
+              </button>
+              <span className="ws-muted"> {clickToBox.armed ? 'click an object on the paused frame' : 'press c, then click an object'}</span>
+            </div>
+          )}
+          {urls.proposals !== undefined &&
+            (doc.category === 'event' || proposals.open.length > 0 || proposals.computing || proposals.canRequest) && (
             <ProposalPanel
               open={proposals.open}
               selectedId={proposals.selected?.id ?? null}

@@ -19,7 +19,9 @@ export type Command =
   | { type: 'stepProposal'; direction: 1 | -1 }
   | { type: 'acceptProposal' }
   | { type: 'rejectProposal' }
-  | { type: 'acceptAllAbove' };
+  | { type: 'acceptAllAbove' }
+  /** c: arm or disarm click-to-box (box questions, when the server offers it). */
+  | { type: 'toggleClickToBox' };
 
 /** What the proposal keys depend on: whether there are open proposals, and whether one is selected. */
 export interface ProposalKeys {
@@ -37,6 +39,7 @@ const LETTERS: Record<string, Command> = {
   i: { type: 'eventStart' },
   o: { type: 'eventEnd' },
   n: { type: 'nextCluster' },
+  c: { type: 'toggleClickToBox' },
 };
 
 const NUDGE_ARROWS: Record<string, [number, number]> = {
@@ -106,6 +109,7 @@ export const SHORTCUT_HELP: readonly ShortcutHelpItem[] = [
   ['Tab / Shift+Tab', 'next / previous proposal'],
   ['Enter / x', 'accept / reject the selected proposal'],
   ['Shift+A', 'accept every proposal in view above the threshold'],
+  ['c', 'click-to-box on / off (a click on an object gives its box)'],
   ['Ctrl+Enter', 'submit'],
   ['Esc', 'leave a field, clear the selection'],
 ];

@@ -27,6 +27,8 @@ export interface BoxClue {
   y2: number;
   /** The attribute cluster's name; '' for object clues. */
   cluster: string;
+  /** The machine proposal (a detection, or the box of a click) a person accepted to make this clue. */
+  proposal?: number;
 }
 
 export type Clue = EventClue | BoxClue;
@@ -119,6 +121,10 @@ export interface WorkspaceData {
     proposals?: string;
     /** POST (managers) computes the proposals again: 202 {job, queue}. */
     proposal_request?: string;
+    /** POST {frame_index, x, y}: click-to-box, 202 -> JobInfo whose result is {proposal: BoxProposal | null}. */
+    click_box?: string;
+    /** Replace {id}; GET a job: 200 -> JobInfo. */
+    job?: string;
   };
   /** The question's comments, oldest first. */
   comments?: CommentInfo[];
@@ -144,19 +150,38 @@ export interface SubmitResult {
   message: string;
 }
 
-/** A machine's proposal of an event clue (seconds on the proxy), never truth until a person accepts it. */
-export interface ClueProposal {
+interface ProposalBase {
   id: number;
   question: number;
-  kind: 'event';
-  start: number;
-  end: number;
-  /** 0..1: acoustic (the peak over the noise floor) or CLAP's match with the question's words. */
+  /** 0..1: acoustic (the peak over the noise floor), CLAP's match with the question's words, the detector's
+   * score, or the segmentation model's object score for a click. */
   score: number;
   model: string;
   model_version: string;
   state: 'proposed' | 'accepted' | 'rejected';
+  /** detector (found by a model), click (the box of a person's click), track (followed from a person's box). */
+  source?: 'detector' | 'click' | 'track';
 }
+
+/** A machine's proposal of an event clue (seconds on the proxy), never truth until a person accepts it. */
+export interface EventProposal extends ProposalBase {
+  kind: 'event';
+  start: number;
+  end: number;
+}
+
+/** A machine's proposal of a box clue: one instance, on one exact proxy frame, in proxy pixels. */
+export interface BoxProposal extends ProposalBase {
+  kind: 'object' | 'attribute';
+  frame_index: number;
+  /** The middle of the frame, seconds. */
+  timestamp: number;
+  box: [number, number, number, number];
+  /** What the detector looked for. */
+  label: string;
+}
+
+export type ClueProposal = EventProposal | BoxProposal;
 
 /** GET proposals: the question's proposals, whether a computation is queued or running, and whether this user
  * may ask for one. */
@@ -164,4 +189,12 @@ export interface ProposalList {
   proposals: ClueProposal[];
   computing: boolean;
   can_request: boolean;
+}
+
+/** GET a job (the part the workspace reads). */
+export interface JobInfo {
+  id: number;
+  state: 'queued' | 'running' | 'retrying' | 'succeeded' | 'failed' | 'cancelled';
+  error: string;
+  result: Record<string, unknown>;
 }

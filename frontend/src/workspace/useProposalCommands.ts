@@ -7,6 +7,7 @@ import {
   followingProposal,
   ghostRegions,
   inViewAbove,
+  isEventProposal,
   openProposals,
   parseProposalKey,
   proposalKey,
@@ -18,9 +19,10 @@ import { useProposals } from './useProposals';
 import type { WorkspaceDoc } from './useWorkspaceDoc';
 
 /**
- * The machine's event proposals as the annotator works them: ghosts on the timeline, Tab / Shift+Tab to move
- * (seek and select), Enter to accept (it becomes a clue naming its proposal), x to reject, Shift+A to accept
- * every one in view from the threshold up. Decisions are edits of the document: undoable, autosaved.
+ * The machine's proposals as the annotator works them: ghosts on the timeline (and ghost boxes on their frame),
+ * Tab / Shift+Tab to move (seek and select), Enter to accept (it becomes a clue naming its proposal), x to reject,
+ * Shift+A to accept every one in view from the threshold up. Decisions are edits of the document: undoable,
+ * autosaved.
  */
 export function useProposalCommands(
   ws: WorkspaceDoc,
@@ -29,13 +31,14 @@ export function useProposalCommands(
   urls: { proposals?: string; proposal_request?: string },
   csrf: string,
   fetchRef: { current: typeof fetch },
+  /** The cluster an accepted attribute box goes into (the selected one). */
+  cluster: string | null = null,
 ) {
   const { doc, commit, editable, view, viewDispatch: dispatch, snapshot } = ws;
-  const isEvent = doc.category === 'event';
-  const state = useProposals(isEvent ? (urls.proposals ?? null) : null, urls.proposal_request ?? null, fetchRef, csrf,
+  const state = useProposals(urls.proposals ?? null, urls.proposal_request ?? null, fetchRef, csrf,
     snapshot.server.version);
   const [threshold, setThreshold] = useState(DEFAULT_ACCEPT_THRESHOLD);
-  const open = useMemo(() => (isEvent ? openProposals(state.proposals, doc) : []), [isEvent, state.proposals, doc]);
+  const open = useMemo(() => openProposals(state.proposals, doc), [state.proposals, doc]);
   const ghosts = useMemo(() => ghostRegions(open), [open]);
   const selectedId = parseProposalKey(view.selectedKey);
   const selected = open.find((p) => p.id === selectedId) ?? null;
@@ -48,7 +51,8 @@ export function useProposalCommands(
     }
     dispatch({ type: 'select', key: proposalKey(p.id) });
     player.pause();
-    player.seekTo(p.start);
+    if (isEventProposal(p)) player.seekTo(p.start);
+    else player.seekFrame(p.frame_index);
   };
 
   const step = (direction: 1 | -1) => goTo(stepProposal(open, selectedId, player.now(), direction));
@@ -56,7 +60,7 @@ export function useProposalCommands(
   const accept = (p: ClueProposal | null = selected) => {
     if (p === null || !editable) return;
     const next = followingProposal(open, p.id);
-    commit(acceptProposals(doc, [p]));
+    commit(acceptProposals(doc, [p], cluster));
     goTo(next);
   };
 
@@ -74,14 +78,23 @@ export function useProposalCommands(
       hint(`No proposal in view scores ${threshold.toFixed(2)} or more.`);
       return;
     }
-    commit(acceptProposals(doc, chosen));
+    commit(acceptProposals(doc, chosen, cluster));
     dispatch({ type: 'select', key: null });
     hint(`Accepted ${chosen.length} proposal${chosen.length === 1 ? '' : 's'} (undo: Ctrl+Z).`);
   };
 
   const keys: ProposalKeys = { open: editable && open.length > 0, selected: editable && selected !== null };
 
-  return { ...state, open, ghosts, selected, threshold, setThreshold, keys, step, accept, reject, acceptAll, goTo };
+  /** A box proposal the page itself asked for (a click): known at once, accepted and selected. */
+  const adoptClicked = (p: ClueProposal) => {
+    state.add(p);
+    if (!editable) return;
+    commit(acceptProposals(doc, [p], cluster));
+    hint(`Box from your click (score ${p.score.toFixed(2)}): adjust it if needed; undo with Ctrl+Z.`);
+  };
+
+  return { ...state, open, ghosts, selected, threshold, setThreshold, keys, step, accept, reject, acceptAll, goTo,
+    adoptClicked };
 }
 
 export type ProposalCommands = ReturnType<typeof useProposalCommands>;

@@ -13,10 +13,12 @@ export interface ProposalsState {
   error: string | null;
   /** Managers: compute them again. */
   request: () => Promise<void>;
+  /** One more proposal known to the page (e.g. the box of a click), before the next read of the list. */
+  add: (p: ClueProposal) => void;
 }
 
 /**
- * The question's event proposals from the server: read when the workspace opens and after every save that the
+ * The question's proposals from the server: read when the workspace opens and after every save that the
  * server answered (entering stage 3 or moving the reference interval queues a computation), and every
  * POLL_MS while one is queued or running.
  */
@@ -72,5 +74,9 @@ export function useProposals(
     }
   }, [requestUrl, fetchRef, csrf]);
 
-  return { proposals, computing, canRequest, error, request };
+  const add = useCallback((p: ClueProposal) => {
+    setProposals((list) => (list.some((q) => q.id === p.id) ? list : [...list, p]));
+  }, []);
+
+  return { proposals, computing, canRequest, error, request, add };
 }

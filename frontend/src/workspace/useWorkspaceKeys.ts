@@ -13,6 +13,7 @@ export function useWorkspaceKeys(
   clues: ClueCommands,
   submit: () => Promise<void>,
   proposals: ProposalCommands,
+  clickToBox?: { toggle: () => void },
 ): void {
   const run = (command: Command, target: EventTarget | null) => {
     switch (command.type) {
@@ -45,6 +46,9 @@ export function useWorkspaceKeys(
         break;
       case 'redo':
         ws.redo();
+        break;
+      case 'toggleClickToBox':
+        clickToBox?.toggle();
         break;
       case 'nextCluster':
         clues.nextCluster();

@@ -31,6 +31,10 @@ export interface BoxCanvasProps {
    * are left to the page, e.g. to seek).
    */
   nudgeKey?: NudgeKey;
+  /** Click-to-box: a click (no drag) outside people's boxes gives this point (frame pixels); a drag still draws. */
+  onPointClick?(point: { x: number; y: number }): void;
+  /** Something is being computed for the frame (e.g. the box of a click): shown over it. */
+  busy?: string | null;
 }
 
 /** Frame pixels per display pixel of the svg, measured when it can be (1 before layout). */
@@ -109,7 +113,9 @@ export function BoxCanvas(props: BoxCanvasProps) {
 
   const cursor =
     live === null
-      ? cursorFor(hover, disabled)
+      ? props.onPointClick !== undefined && !disabled && hover === null
+        ? 'crosshair'
+        : cursorFor(hover, disabled)
       : live.kind === 'draw'
         ? 'crosshair'
         : cursorFor(live.handle, false);
@@ -138,6 +144,11 @@ export function BoxCanvas(props: BoxCanvasProps) {
         onError={() => setFailedUrl(imageUrl)}
         style={{ display: 'block', width: '100%', height: '100%' }}
       />
+      {props.busy !== undefined && props.busy !== null && !loading && (
+        <p className="box-canvas-loading" role="status" data-testid="box-canvas-busy" style={LOADING_STYLE}>
+          {props.busy}
+        </p>
+      )}
       {loading && !failed && (
         <p className="box-canvas-loading" role="status" style={LOADING_STYLE}>
           loading frame…

@@ -10,6 +10,8 @@ export interface CanvasBox {
   y2: number;
   color: string;
   label?: string;
+  /** A machine's proposal: drawn dashed, selected by a click, never moved or resized. */
+  ghost?: boolean;
 }
 
 /** Side of a drawn handle square (display pixels). */
@@ -36,7 +38,7 @@ export interface BoxShapesProps {
 export function BoxShapes({ boxes, selectedKey, perDisplayPixel, handles }: BoxShapesProps) {
   const handleSize = HANDLE_SIZE * perDisplayPixel;
   const labelSize = LABEL_SIZE * perDisplayPixel;
-  const selected = boxes.find((b) => b.key === selectedKey);
+  const selected = boxes.find((b) => b.key === selectedKey && b.ghost !== true);
   return (
     <>
       {boxes.map((b) => {
@@ -47,7 +49,8 @@ export function BoxShapes({ boxes, selectedKey, perDisplayPixel, handles }: BoxS
             <rect
               data-key={b.key}
               data-selected={isSelected ? 'true' : undefined}
-              className={isSelected ? 'box-canvas-box is-selected' : 'box-canvas-box'}
+              data-ghost={b.ghost === true ? 'true' : undefined}
+              className={`box-canvas-box${isSelected ? ' is-selected' : ''}${b.ghost === true ? ' is-ghost' : ''}`}
               x={b.x1}
               y={b.y1}
               width={b.x2 - b.x1}
@@ -56,6 +59,7 @@ export function BoxShapes({ boxes, selectedKey, perDisplayPixel, handles }: BoxS
               fillOpacity={isSelected ? 0.15 : 0}
               stroke={b.color}
               strokeWidth={isSelected ? 3 : 2}
+              strokeDasharray={b.ghost === true ? '6 4' : undefined}
               vectorEffect="non-scaling-stroke"
             >
               <title>{`${b.label ?? 'Box'} ${describeBox(b)}`}</title>

@@ -31,7 +31,7 @@ export interface GestureOptions {
   imageUrl: string | null;
   frameWidth: number;
   frameHeight: number;
-  boxes: readonly KeyedBox[];
+  boxes: readonly (KeyedBox & { ghost?: boolean })[];
   selectedKey: string | null;
   /** No drawing or editing (selecting still works). */
   disabled: boolean;
@@ -41,12 +41,17 @@ export interface GestureOptions {
   onCreate(box: Box): void;
   onChange(key: string, box: Box): void;
   onDelete(key: string): void;
+  /** A click (no drag) on the frame, outside people's boxes: click-to-box. Left out, such a click deselects. */
+  onPointClick?(point: Point): void;
 }
 
 /** The pointer and key handling of the box canvas: draw, move, resize, nudge, delete, select. */
 export function useBoxGestures(options: GestureOptions) {
   const { svgRef, wrapperRef, frameWidth, frameHeight, boxes, selectedKey, disabled } = options;
-  const { onSelect, onCreate, onChange, onDelete } = options;
+  const { onSelect, onCreate, onChange, onDelete, onPointClick } = options;
+  // Ghosts (machine proposals) are selected by a click but never moved or resized: a drag over one draws.
+  const solid = boxes.filter((b) => b.ghost !== true);
+  const ghosts = boxes.filter((b) => b.ghost === true);
   /** The gesture in progress; the ref is what handlers read, the state what renders. */
   const gestureRef = useRef<Gesture | null>(null);
   const [gesture, setGestureState] = useState<Gesture | null>(null);
@@ -98,7 +103,9 @@ export function useBoxGestures(options: GestureOptions) {
     typeof event.pointerId !== 'number' || current.pointerId === event.pointerId;
 
   const hitAt = (point: Point, displayWidth: number) =>
-    hitTest(boxes, point, displayToFrameLength(HANDLE_TOLERANCE, frameWidth, displayWidth), disabled ? null : selectedKey);
+    hitTest(solid, point, displayToFrameLength(HANDLE_TOLERANCE, frameWidth, displayWidth), disabled ? null : selectedKey);
+  const ghostAt = (point: Point, displayWidth: number) =>
+    hitTest(ghosts, point, displayToFrameLength(HANDLE_TOLERANCE, frameWidth, displayWidth), null);
 
   const onPointerDown = (event: ReactPointerEvent<SVGSVGElement>) => {
     if (event.button !== 0 || gestureRef.current !== null) {
@@ -112,7 +119,10 @@ export function useBoxGestures(options: GestureOptions) {
       onSelect(hit.key);
     }
     if (disabled) {
-      if (hit === null && selectedKey !== null) {
+      const ghost = hit === null ? ghostAt(point, rect.width) : null;
+      if (ghost !== null) {
+        onSelect(ghost.key);
+      } else if (hit === null && selectedKey !== null) {
         onSelect(null);
       }
       return;
@@ -179,8 +189,15 @@ export function useBoxGestures(options: GestureOptions) {
     if (done.kind === 'draw') {
       if (isValidBox(done.box, frameWidth, frameHeight)) {
         onCreate(done.box);
+        return;
+      }
+      // A click: on a ghost it selects the proposal; elsewhere it asks for the box under it, or deselects.
+      const ghost = ghostAt(point, rect.width);
+      if (onPointClick !== undefined) {
+        onPointClick(done.origin);
+      } else if (ghost !== null) {
+        onSelect(ghost.key);
       } else if (selectedKey !== null) {
-        // A click on empty space.
         onSelect(null);
       }
       return;
