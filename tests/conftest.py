@@ -153,3 +153,29 @@ def avst(team, processed):
         BoxProposal.objects.create(avobject=dog, timestamp=t, frame_index=int(exact * fps), x1=10, y1=20, x2=110,
                                    y2=120, score=0.8, source=Source.MODEL, model="gdino+sam2", model_version="v")
     return project, video, event
+
+
+# --- tiny detection models (Grounding DINO, SAM 2) for the assistance and R-AVST box tests ------------------------
+
+@pytest.fixture(scope="session")
+def model_folders(tmp_path_factory):
+    """Saved once per session in the folder the test worker process is told to load from."""
+    from tests.detect_models import save_dino, save_sam2
+
+    root = tmp_path_factory.getbasetemp() / "detect-models"
+    if not (root / "sam2.1-hiera-tiny" / "config.json").exists():
+        save_dino(root / "grounding-dino-tiny")
+        save_sam2(root / "sam2.1-hiera-tiny")
+    return root / "grounding-dino-tiny", root / "sam2.1-hiera-tiny"
+
+
+@pytest.fixture
+def detect_settings(settings, model_folders):
+    settings.CLUEBENCH_DETECT_DINO_PATH = str(model_folders[0])
+    settings.CLUEBENCH_DETECT_SAM2_PATH = str(model_folders[1])
+    settings.CLUEBENCH_DETECT_DEVICE = "cpu"
+    settings.CLUEBENCH_DETECT_WINDOW = 2
+    # Random weights score every query about alike: a zero threshold makes them find something, 1.0 nothing.
+    settings.CLUEBENCH_DETECT_BOX_THRESHOLD = 0.0
+    settings.CLUEBENCH_DETECT_TEXT_THRESHOLD = 0.0
+    return settings

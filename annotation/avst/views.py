@@ -20,6 +20,7 @@ from annotation.projects import settings as project_settings
 from annotation.projects.models import Decision, ProjectKind
 from annotation.projects.permissions import Capability
 from annotation.projects.views import project_for_page
+from pipeline.videos import detectors
 from pipeline.jobs.llm import llm_status
 from pipeline.jobs.views import start_machine_stage
 from pipeline.videos.models import Video
@@ -106,6 +107,11 @@ def event_review(request, pk: int):
     project, _ = _avst_project(request, event.video.project_id)
     data = {"doc_url": reverse("eventdoc-detail", args=[event.pk]), "doc": documents.doc_for(event, request.user),
             "labels": project_settings.vocabulary(project.settings), "csrf_token": get_token(request)}
+    if detectors.interactive_missing() is None:
+        # Click-to-box and tracking: POST, then poll the job they answer with.
+        data["assist_urls"] = {"click_box": reverse("eventdoc-click-box", args=[event.pk]),
+                               "track": reverse("eventdoc-track", args=[event.pk]),
+                               "job": reverse("job-detail", args=[0]).replace("/0/", "/{id}/")}
 
     return render(request, "avst/event_review.html", {
         "project": project, "event": event, "video": event.video, "data": data,

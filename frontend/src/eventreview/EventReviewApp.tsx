@@ -8,9 +8,10 @@ import { ReviewHeader } from './ReviewHeader';
 import { ReviewNotices } from './ReviewNotices';
 import { canRedo, canUndo, isDirty } from './state';
 import { validate } from './reviewDoc';
-import type { EventDoc, EventReviewData } from './types';
+import type { AssistUrls, EventDoc, EventReviewData } from './types';
 import { useReviewCommands } from './useReviewCommands';
 import { useReviewDoc } from './useReviewDoc';
+import { useReviewAssist } from './useReviewAssist';
 import { useReviewKeys } from './useReviewKeys';
 
 export { statusCode, statusText } from './ReviewHeader';
@@ -66,6 +67,7 @@ export function EventReviewApp({ data, fetchImpl, navigate }: EventReviewAppProp
       docUrl={data.doc_url}
       csrf={data.csrf_token}
       labels={data.labels ?? []}
+      assistUrls={data.assist_urls}
       fetchImpl={fetchImpl}
       navigate={navigate}
     />
@@ -78,6 +80,8 @@ export interface EventReviewEditorProps {
   csrf: string;
   /** The project's object names, offered by the name field. */
   labels?: readonly string[];
+  /** Click-to-box and tracking (absent: the server has no segmentation model). */
+  assistUrls?: AssistUrls | undefined;
   fetchImpl?: typeof fetch | undefined;
   navigate?: ((url: string) => void) | undefined;
 }
@@ -90,11 +94,12 @@ export interface EventReviewEditorProps {
  * shows both versions and lets the reviewer choose; "Accept event" saves with
  * `accept: true`.
  */
-export function EventReviewEditor({ doc, docUrl, csrf, labels = [], fetchImpl, navigate }: EventReviewEditorProps) {
+export function EventReviewEditor({ doc, docUrl, csrf, labels = [], assistUrls, fetchImpl, navigate }: EventReviewEditorProps) {
   const fetchRef = useLatest<typeof fetch>(fetchImpl ?? defaultFetch);
   const review = useReviewDoc({ doc, docUrl, csrf, fetchRef, go: navigate ?? defaultNavigate });
   const commands = useReviewCommands(review);
-  useReviewKeys(review, commands);
+  const assist = useReviewAssist(review, commands, assistUrls, csrf, fetchRef);
+  useReviewKeys(review, commands, assist);
   const { sync, snapshot, state, present, editable } = review;
   const localErrors = useMemo(() => validate(present), [present]);
   const leave = (url: string | null, which: string) => void review.leaveTo(url, which);
@@ -117,7 +122,14 @@ export function EventReviewEditor({ doc, docUrl, csrf, labels = [], fetchImpl, n
       <ReviewNotices snapshot={snapshot} mine={present} onLeave={leave} onReapply={review.reapply} onDiscard={review.discard} />
 
       <div className="er-layout">
-        <FramePane video={snapshot.server.video} objects={present.objects} commands={commands} editable={editable} hint={review.view.hint} />
+        <FramePane
+          video={snapshot.server.video}
+          objects={present.objects}
+          commands={commands}
+          editable={editable}
+          hint={review.view.hint}
+          assist={assist}
+        />
 
         <section className="er-side-pane" aria-label="Review">
           <ObjectPanel

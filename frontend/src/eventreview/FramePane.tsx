@@ -4,6 +4,8 @@ import { Filmstrip } from './Filmstrip';
 import { formatScore, formatSeconds, withAlpha } from './format';
 import { SHORTCUT_HELP } from './keyboard';
 import { isEdited, type ReviewBox, type ReviewObject } from './reviewDoc';
+import { trackedCanvasBoxes } from './tracking';
+import type { ReviewAssist } from './useReviewAssist';
 import type { ReviewCommands } from './useReviewCommands';
 import type { EventVideo } from './types';
 
@@ -39,12 +41,19 @@ export interface FramePaneProps {
   commands: ReviewCommands;
   editable: boolean;
   hint: string | null;
+  /** Click-to-box and tracking; absent in read-only views. */
+  assist?: ReviewAssist;
 }
 
 /** The second shown: its bar, its frame with the boxes over it, the filmstrip of the seconds, the hint and the keys. */
-export function FramePane({ video, objects, commands, editable, hint }: FramePaneProps) {
+export function FramePane({ video, objects, commands, editable, hint, assist }: FramePaneProps) {
   const { seconds, current, second, frame, items, selectedObject, selectedObjectKey, selectedBoxKey } = commands;
-  const boxes = useMemo(() => canvasBoxes(items, selectedObjectKey), [items, selectedObjectKey]);
+  const pending = assist?.pending;
+  const trackedName = objects.find((o) => o.key === assist?.here?.objectKey)?.name.trim() || 'object';
+  const boxes = useMemo(
+    () => [...canvasBoxes(items, selectedObjectKey), ...trackedCanvasBoxes(pending ?? [], frame, trackedName)],
+    [items, selectedObjectKey, pending, frame, trackedName],
+  );
   return (
     <section className="er-frame-pane" aria-label="Frame">
       <div className="er-second-bar">
@@ -92,7 +101,42 @@ export function FramePane({ video, objects, commands, editable, hint }: FramePan
           onCreate={commands.createBox}
           onChange={commands.changeBox}
           onDelete={commands.deleteBox}
+          onPointClick={assist?.armed === true && editable ? (p) => void assist.click(p) : undefined}
+          busy={assist?.busy ?? null}
         />
+      )}
+      {assist?.available === true && (
+        <div className="er-assist" data-testid="er-assist">
+          <button
+            type="button"
+            className={assist.armed ? 'er-toggle is-on' : 'er-toggle'}
+            aria-pressed={assist.armed}
+            onClick={assist.toggle}
+            title="c"
+            {...KEEP_FOCUS}
+          >
+            Click-to-box {assist.armed ? 'on' : 'off'}
+          </button>
+          <button type="button" onClick={assist.track} disabled={selectedBoxKey === null || assist.busy !== null} title="t" {...KEEP_FOCUS}>
+            Track the selected box
+          </button>
+          {assist.pending.length > 0 && (
+            <span className="er-tracked" data-testid="tracked-pending">
+              {assist.pending.length} tracked to confirm
+              {assist.here !== null && (
+                <>
+                  {' '}
+                  <button type="button" onClick={assist.confirm} {...KEEP_FOCUS}>
+                    Keep (Enter)
+                  </button>{' '}
+                  <button type="button" onClick={assist.drop} {...KEEP_FOCUS}>
+                    Drop (x)
+                  </button>
+                </>
+              )}
+            </span>
+          )}
+        </div>
       )}
       <Filmstrip
         seconds={seconds}

@@ -1,7 +1,7 @@
 import { islandFailure, readPayload } from '../shared/island';
 import { vocabularyList } from '../shared/labels';
 import { csrfToken, isEventDoc } from './api';
-import type { EventReviewData } from './types';
+import type { AssistUrls, EventReviewData } from './types';
 
 const fail = islandFailure('eventreview');
 
@@ -23,5 +23,14 @@ export function readEventReviewData(script: Element | null, doc: Document | null
     csrf_token: csrfToken(data.csrf_token, doc ?? script?.ownerDocument ?? null),
     doc: isEventDoc(data.doc) ? data.doc : null,
     labels: vocabularyList(data.labels, 'objects'),
+    ...(assistUrlsOf(data.assist_urls) !== null ? { assist_urls: assistUrlsOf(data.assist_urls)! } : {}),
   };
+}
+
+/** Click-to-box and tracking URLs, when the page offers all three. */
+function assistUrlsOf(value: unknown): AssistUrls | null {
+  if (value === null || typeof value !== 'object') return null;
+  const v = value as Record<string, unknown>;
+  const ok = (x: unknown): x is string => typeof x === 'string' && x !== '';
+  return ok(v.click_box) && ok(v.track) && ok(v.job) ? { click_box: v.click_box, track: v.track, job: v.job } : null;
 }

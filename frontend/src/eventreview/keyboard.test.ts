@@ -34,7 +34,13 @@ describe('commandForKey', () => {
     expect(commandForKey(key('n'))).toEqual({ type: 'nextEvent' });
     expect(commandForKey(key('p'))).toEqual({ type: 'prevEvent' });
     expect(commandForKey(key('Escape'))).toEqual({ type: 'escape' });
-    expect(commandForKey(key('x'))).toBeNull();
+    expect(commandForKey(key('q'))).toBeNull();
+    // Click-to-box and tracking: c arms, t follows the selected box, Enter keeps and x drops a tracked box.
+    expect(commandForKey(key('c'))).toEqual({ type: 'toggleClickToBox' });
+    expect(commandForKey(key('t'))).toEqual({ type: 'track' });
+    expect(commandForKey(key('x'))).toEqual({ type: 'dropTracked' });
+    expect(commandForKey(key('Enter'))).toEqual({ type: 'confirmTracked' });
+    expect(commandForKey(key('Enter', { shiftKey: true }))).toBeNull();
   });
 
   it('maps Ctrl and Cmd combinations', () => {
@@ -48,7 +54,6 @@ describe('commandForKey', () => {
     // Ctrl + a letter that is a plain shortcut is the browser's.
     expect(commandForKey(key('a', { ctrlKey: true }))).toBeNull();
     expect(commandForKey(key('n', { ctrlKey: true }))).toBeNull();
-    expect(commandForKey(key('Enter'))).toBeNull();
     expect(commandForKey(key('a', { altKey: true }))).toBeNull();
   });
 

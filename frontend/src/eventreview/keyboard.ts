@@ -17,7 +17,12 @@ export type Command =
   | { type: 'redo' }
   | { type: 'save' }
   | { type: 'accept' }
-  | { type: 'escape' };
+  | { type: 'escape' }
+  /** c: click-to-box on / off; t: follow the selected box; Enter / x: keep / drop the tracked box shown. */
+  | { type: 'toggleClickToBox' }
+  | { type: 'track' }
+  | { type: 'confirmTracked' }
+  | { type: 'dropTracked' };
 
 const LETTERS: Record<string, Command> = {
   ',': { type: 'second', delta: -1 },
@@ -27,6 +32,9 @@ const LETTERS: Record<string, Command> = {
   o: { type: 'addObject' },
   n: { type: 'nextEvent' },
   p: { type: 'prevEvent' },
+  c: { type: 'toggleClickToBox' },
+  t: { type: 'track' },
+  x: { type: 'dropTracked' },
 };
 
 /**
@@ -57,6 +65,8 @@ export function commandForKey(event: KeyLike): Command | null {
       return { type: 'firstSecond' };
     case 'End':
       return { type: 'lastSecond' };
+    case 'Enter':
+      return event.shiftKey ? null : { type: 'confirmTracked' };
     case 'Tab':
       return { type: 'cycleBox', delta: event.shiftKey ? -1 : 1 };
     case 'Delete':
@@ -78,6 +88,9 @@ export const SHORTCUT_HELP: readonly ShortcutHelpItem[] = [
   ['a', 'audible ↔ visible only'],
   ['r', 'rename the selected object'],
   ['o', 'add an object'],
+  ['c', 'click-to-box on / off (a click on an object gives its box)'],
+  ['t', 'follow the selected box through the other seconds'],
+  ['Enter / x', 'keep / drop the tracked box of this second'],
   ['n / p', 'next / previous event'],
   ['Ctrl+Z / Ctrl+Shift+Z', 'undo / redo'],
   ['Ctrl+S', 'save'],

@@ -78,6 +78,15 @@ export interface EventReviewData {
   doc: EventDoc | null;
   /** The project's vocabulary of object names, offered when an object is named. */
   labels?: string[];
+  /** Click-to-box and tracking, when the server has a segmentation model. */
+  assist_urls?: AssistUrls;
+}
+
+/** POST {frame_index, x, y} / {frame_index, box} answer a job (202); `job` (replace {id}) reads it. */
+export interface AssistUrls {
+  click_box: string;
+  track: string;
+  job: string;
 }
 
 export interface PutBox {

@@ -1,11 +1,12 @@
 import { leaveTypingTarget } from '../components';
 import { useKeyCommands } from '../shared/hooks';
 import { commandForKey, type Command } from './keyboard';
+import type { ReviewAssist } from './useReviewAssist';
 import type { ReviewCommands } from './useReviewCommands';
 import type { ReviewDocHandle } from './useReviewDoc';
 
 /** The review's keys (see SHORTCUT_HELP): seconds, objects, boxes, history, save, accept, next / previous event. */
-export function useReviewKeys(review: ReviewDocHandle, commands: ReviewCommands): void {
+export function useReviewKeys(review: ReviewDocHandle, commands: ReviewCommands, assist?: ReviewAssist): void {
   const { present, editable, snapshot } = review;
   const { selectedObject, current, seconds } = commands;
   const run = (command: Command, target: EventTarget | null) => {
@@ -57,6 +58,19 @@ export function useReviewKeys(review: ReviewDocHandle, commands: ReviewCommands)
         break;
       case 'accept':
         void review.accept();
+        break;
+      case 'toggleClickToBox':
+        assist?.toggle();
+        break;
+      case 'track':
+        assist?.track();
+        break;
+      case 'confirmTracked':
+        // Enter on a focused button stays the button's.
+        if (!(target instanceof HTMLButtonElement)) assist?.confirm();
+        break;
+      case 'dropTracked':
+        assist?.drop();
         break;
       case 'escape':
         if (!leaveTypingTarget(target)) review.viewDispatch({ type: 'escape' });

@@ -64,6 +64,8 @@ export function readWorkspaceData(script: Element | null): WorkspaceData | null 
     ...(text(urls.take_over) !== null ? { take_over: urls.take_over as string } : {}),
     ...(text(urls.proposals) !== null ? { proposals: urls.proposals as string } : {}),
     ...(text(urls.proposal_request) !== null ? { proposal_request: urls.proposal_request as string } : {}),
+    ...(text(urls.click_box) !== null ? { click_box: urls.click_box as string } : {}),
+    ...(text(urls.job) !== null ? { job: urls.job as string } : {}),
   };
   return {
     question: data.question,

@@ -202,6 +202,11 @@ export function useBoxGestures(options: GestureOptions) {
       }
       return;
     }
+    if (!done.active && onPointClick !== undefined) {
+      // A click (no drag) on a box while click-to-box is on: the click asks for the box under it.
+      onPointClick(done.origin);
+      return;
+    }
     if (done.active && !sameBox(done.box, done.start) && boxes.some((b) => b.key === done.key)) {
       onChange(done.key, done.box);
     }
