@@ -1,12 +1,15 @@
 """Reads of releases: the latest released counts and the releases a human baseline can be built for (plugged into
-quality control's pages), and the worst-scored items of a submission."""
+quality control's pages), the worst-scored items of a submission, and the release page's leaderboard and the
+data its charts are drawn from."""
 
 import json
 from pathlib import Path
 
 from annotation.projects.models import Project
 from benchmark.formats import ravst
-from benchmark.releases.models import Release, ReleaseFormat, ReleaseState, Submission
+from benchmark.releases.baseline import coverage
+from benchmark.releases.errors import public
+from benchmark.releases.models import Release, ReleaseFormat, ReleaseState, Submission, SubmissionState
 from benchmark.releases.services import submission_dir, truth_path
 
 
@@ -20,12 +23,18 @@ def released_count(*, project: Project, key: str) -> tuple[int | None, str]:
     return None, "no frozen release yet"
 
 
+#: The order of a release's headline counts: what is asked first, then what it is asked about.
+HEADLINE_ORDER = ("questions", "qa_pairs", "rows", "events", "videos", "clues")
+
+
 def headline_counts(*, release: Release) -> list[tuple[str, int]]:
-    """The release's whole counts for its page, in the manifest's order, as (words, number): "questions", 12. The
-    breakdowns (by category, type, task) are the page's charts, so they are left out here."""
+    """The release's whole counts for its page, as (words, number): "questions", 12; questions (or QA pairs)
+    first, then events, videos and clues, then any other in name order. The breakdowns (by category, type,
+    task) are the page's charts, so they are left out here."""
     counts = (release.manifest or {}).get("counts") or {}
-    return [(key.replace("_", " ").replace("qa ", "QA "), value) for key, value in counts.items()
-            if isinstance(value, int) and not isinstance(value, bool)]
+    keys = sorted((k for k, v in counts.items() if isinstance(v, int) and not isinstance(v, bool)),
+                  key=lambda k: (HEADLINE_ORDER.index(k) if k in HEADLINE_ORDER else len(HEADLINE_ORDER), k))
+    return [(key.replace("_", " ").replace("qa ", "QA "), counts[key]) for key in keys]
 
 
 def baseline_releases(*, project: Project) -> list[Release]:
@@ -99,3 +108,63 @@ def disagreements(*, submission: Submission, limit: int = 200) -> tuple[list[dic
         return [], 0
     rows = json.loads(path.read_text(encoding="utf-8"))
     return rows[:limit], len(rows)
+
+
+# --- the leaderboard and the release page's charts ----------------------------------------------------------------
+
+#: Metrics where a smaller figure is the better one (count errors); every other leaderboard metric is a fraction
+#: in [0, 1] where larger is better.
+LOWER_IS_BETTER = ("mae", "rmse")
+
+
+def metric(metrics: dict | None, key: str):
+    """A flat key of CG-AV-Counting metrics, or task/metric of R-AVST's nested ones."""
+    if not metrics:
+        return None
+    if key in metrics:
+        return metrics[key]
+    task, _, name = key.partition("/")
+    return (metrics.get(task) or {}).get(name)
+
+
+def leaderboard(*, release: Release, profile: str, columns: list[tuple[str, str]]) -> list[dict]:
+    """The release's submissions (human baselines first, then newest first) under one scoring profile:
+    {"submission", "values" (one per column, None where missing), "coverage", "profile_error", "error"}.
+    Errors are in the words every member may read (no server path)."""
+    rows = []
+    for s in release.submissions.order_by("-is_human_baseline", "-created_at"):
+        result = profile_result(submission=s, profile=profile)
+        profile_error = "; ".join(result.get("errors", {}).values()) if s.state == SubmissionState.SCORED else ""
+        rows.append({"submission": s, "values": [metric(result["metrics"], key) for key, _ in columns],
+                     "coverage": coverage(submission=s), "profile_error": public(profile_error),
+                     "error": public(s.error)})
+    return rows
+
+
+def _number(value) -> float | None:
+    """A metric as a JSON number; None for a missing, non-numeric or non-finite one (NaN is not JSON)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    value = float(value)
+    return value if value == value and value not in (float("inf"), float("-inf")) else None
+
+
+def charts_payload(*, stats: list[dict], columns: list[tuple[str, str]], rows: list[dict], profile: str) -> dict:
+    """What the releases island draws (the page's json_script): the release's statistics and the leaderboard
+    under the profile shown. Plain JSON: labels, counts and figures, nothing from the server's disk."""
+    return {
+        "stats": [{"title": s["title"], "unit": s.get("unit", ""),
+                   "bars": [{"label": str(b["label"]), "count": int(b["count"])} for b in s["bars"]]}
+                  for s in stats],
+        "leaderboard": {
+            "profile": profile,
+            "metrics": [{"key": key, "label": label,
+                         "better": "lower" if key.rpartition("/")[2] in LOWER_IS_BETTER else "higher",
+                         "scale": "count" if key.rpartition("/")[2] in LOWER_IS_BETTER else "fraction"}
+                        for key, label in columns],
+            "rows": [{"id": r["submission"].pk, "model": r["submission"].model_name,
+                      "human": r["submission"].is_human_baseline, "state": r["submission"].state,
+                      "stateLabel": r["submission"].get_state_display(),
+                      "values": [_number(v) for v in r["values"]]} for r in rows],
+        },
+    }

@@ -14,10 +14,11 @@ from annotation.projects.views import project_for_page
 from annotation.review import double
 from benchmark.releases import baseline, services
 from benchmark.releases import selectors as release_selectors
-from benchmark.releases.errors import ReleaseError
+from benchmark.releases.errors import ReleaseError, public
 from benchmark.releases.models import Release, ReleaseFormat, ReleaseState, Submission, SubmissionState
+from benchmark.releases.selectors import metric
 from benchmark.releases.services import KIND_FORMATS, release_dir, truth_path
-from benchmark.releases.stats import cgav_stats, ravst_stats, with_scale
+from benchmark.releases.stats import release_stats
 from benchmark.releases.zipstream import zip_folder
 
 LEADERBOARD_COLUMNS = {
@@ -32,16 +33,6 @@ LEADERBOARD_COLUMNS = {
         ("AVSTR/m_vIoU", "AVSTR m_vIoU"), ("AVSTR/AP@0.5", "AVSTR AP@0.5"),
     ],
 }
-
-
-def metric(metrics: dict | None, key: str):
-    """A flat key of CG-AV-Counting metrics, or task/metric of R-AVST's nested ones."""
-    if not metrics:
-        return None
-    if key in metrics:
-        return metrics[key]
-    task, _, name = key.partition("/")
-    return (metrics.get(task) or {}).get(name)
 
 
 def _release_for_page(request, pk: int, capability=Capability.VIEW) -> Release:
@@ -96,17 +87,14 @@ def release_detail(request, pk: int):
         return redirect("release", pk=release.pk)
     charts = []
     if release.state == ReleaseState.FROZEN and release.format in services.TRUTH_FILES:
-        charts = with_scale((cgav_stats if release.format == ReleaseFormat.CG_AV_COUNTING else ravst_stats)(truth_path(release)))
+        charts = release_stats(format=release.format, path=truth_path(release))
     columns = LEADERBOARD_COLUMNS.get(release.format, [])
     profile, profiles = release_selectors.profile_choice(release=release, requested=request.GET.get("profile"))
-    submissions = list(release.submissions.order_by("-is_human_baseline", "-created_at"))
-    rows = []
-    for s in submissions:
-        result = release_selectors.profile_result(submission=s, profile=profile)
-        rows.append((s, [metric(result["metrics"], key) for key, _ in columns], baseline.coverage(submission=s),
-                     "; ".join(result.get("errors", {}).values()) if s.state == SubmissionState.SCORED else ""))
+    rows = release_selectors.leaderboard(release=release, profile=profile, columns=columns)
     return render(request, "releases/release_detail.html", {
         "release": release, "project": project, "can_manage": can_manage, "charts": charts,
+        "chart_data": release_selectors.charts_payload(stats=charts, columns=columns, rows=rows, profile=profile),
+        "release_error": public(release.error),
         "counts": release_selectors.headline_counts(release=release),
         "files": release.files.order_by("path"), "columns": columns, "rows": rows,
         "profile": profile, "profiles": profiles,
