@@ -20,6 +20,8 @@ export default defineConfig({
       input: {
         eventreview: 'src/entries/eventreview.tsx',
         jobs: 'src/entries/jobs.tsx',
+        review: 'src/entries/review.tsx',
+        releases: 'src/entries/releases.tsx',
         stage1: 'src/entries/stage1.tsx',
         upload: 'src/entries/upload.ts',
         video: 'src/entries/video.ts',

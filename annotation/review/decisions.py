@@ -122,6 +122,8 @@ def decide_arbitration(*, item: ReviewItem, user, decision: str, comment: str = 
             question.state = QuestionState.POOLED
         elif decision == "send_back":
             question.state = QuestionState.ANSWERED
+            # A reviewer who fixed it in the workspace holds its claim: the annotator must be able to work on it.
+            question.claimed_by = question.claimed_at = None
         else:
             question.state = QuestionState.REJECTED
         question.version += 1

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
+from annotation.avst.documents import event_queryset
 from annotation.counting.views import hide_blind
 from annotation.counting.models import Category, Modality, QuestionState
 from annotation.counting.workspace import clue_count
@@ -15,7 +16,7 @@ from annotation.projects.errors import AppError
 from annotation.projects.permissions import Capability
 from annotation.projects.settings import SettingsInvalid
 from annotation.projects.views import project_for_page
-from annotation.review import agreement, comments, double, hooks, quality, sampling
+from annotation.review import agreement, comments, double, hooks, itempage, quality, sampling
 from annotation.review import decisions as review
 from annotation.review import selectors as selectors_review
 from annotation.review import worktable
@@ -85,8 +86,10 @@ def double_next(request, pk: int):
 
 @login_required
 def review_item(request, pk: int):
-    """One claimed item: the question, its clues against its count, and the decision. A double-annotation item
-    shows only what its second annotator may see, and their way to the second pass."""
+    """One claimed item with the media under review: the question's video with its clues drawn (or the R-AVST
+    event's sampled frames with its boxes), its clues against its count, what changed since the last decision,
+    and the decision, by button or key. A double-annotation item shows only what its second annotator may see
+    (no count, no clues), and their way to the second pass."""
 
     item = get_object_or_404(ReviewItem.objects.select_related("question__video", "event__video", "project"), pk=pk)
     project, _ = project_for_page(request, item.project_id, Capability.REVIEW)
@@ -107,6 +110,14 @@ def review_item(request, pk: int):
 
     clues = list(question.clues.all()) if question and not double_item else []
     second = double.second_pass_of(item) if double_item and question else None
+    event = event_queryset().get(pk=item.event_id) if item.event_id else None
+    if question is not None:
+        media = itempage.question_media(question, blind=double_item)
+        since = None if double_item else itempage.question_since_decision(question)
+    elif event is not None:
+        media, since = itempage.event_media(event), itempage.event_since_accept(item, event)
+    else:
+        media = since = None
     return render(request, "review/review_item.html", {
         "item": item, "project": project, "question": question,
         "clue_count": clue_count(question, clues) if question and not double_item else 0,
@@ -117,8 +128,9 @@ def review_item(request, pk: int):
         "agreement": item.result if double_item and item.state == ReviewState.DONE else None,
         # The first pass's comments could tell its count: not on a double-annotation item.
         "question_comments": comments.for_question(question=question) if question and not double_item else [],
-        "event": item.event,
-        "event_comments": comments.for_event(event=item.event) if item.event_id else [],
+        "event": event,
+        "event_comments": comments.for_event(event=event) if event is not None else [],
+        "media": media, "since": since, "tally": itempage.event_tally(media) if event is not None else None,
     })
 
 

@@ -187,6 +187,8 @@ CASES += [
          ok=302),
     Case("take a double-annotation item", "post", lambda w: reverse("double-next", args=[w["project"].pk]),
          "annotator", page=True, ok=302),
+    Case("arbitration item page", "get", lambda w: reverse("review-item", args=[w["review"].pk]), "reviewer",
+         page=True),
     Case("audit item page", "get", lambda w: reverse("review-item", args=[review_item_of(w, "audit").pk]), "reviewer",
          page=True),
     Case("double-annotation item page", "get", lambda w: reverse("review-item", args=[review_item_of(w, "double").pk]),
@@ -233,7 +235,18 @@ CASES += [
     Case("save an event document", "put", lambda w: reverse("eventdoc-detail", args=[avst_of(w)["event"].pk]),
          "reviewer", data=lambda w: {"version": 1, "objects": [{"id": None, "name": "dog", "audibility": "audible",
                                                                  "boxes": []}]}),
+    Case("R-AVST audit item page", "get", lambda w: reverse("review-item", args=[event_audit_item_of(w).pk]),
+         "reviewer", page=True),
 ]
+
+
+def event_audit_item_of(w: dict):
+    """An audit item of the R-AVST world's event, made on first use."""
+    if "event_audit_item" not in w:
+        avst = avst_of(w)
+        w["event_audit_item"] = ReviewItem.objects.create(project=avst["project"], queue=ReviewQueue.AUDIT,
+                                                          event=avst["event"])
+    return w["event_audit_item"]
 
 
 def expected_status(case: Case, role: str) -> int:

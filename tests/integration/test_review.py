@@ -193,3 +193,133 @@ def test_the_reviewer_holding_an_item_fixes_its_clues_through_the_workspace(team
     assert workspace.editable_by(Question.objects.get(pk=item.question_id), team.annotator) is False
     review.decide_arbitration(item=item, user=team.reviewer, decision="keep")
     assert Question.objects.get(pk=item.question_id).state == "pooled"
+
+
+def review_data(page: str) -> dict:
+    """The island's payload on a review item page."""
+    import json
+    import re
+
+    match = re.search(r'<script id="review-data" type="application/json">(.*?)</script>', page, re.S)
+    assert match is not None, "no #review-data on the page"
+    return json.loads(match.group(1))
+
+
+def test_the_item_page_shows_the_media_under_review_and_the_decision_keys(team, video, client):
+    item = arbitration_item(team, video, clues=2, count=3)
+    client.force_login(team.annotator)
+    assert client.get(reverse("review-item", args=[item.pk])).status_code == 403
+    client.force_login(team.reviewer)
+    review.claim_next(project=team.project, queue="arbitration", user=team.reviewer)
+    page = client.get(reverse("review-item", args=[item.pk])).content.decode()
+    data = review_data(page)
+    assert data["kind"] == "question" and data["blind"] is False
+    assert data["question"]["drafted_answer"] == 3 and data["question"]["ref_start"] == 1.0
+    assert data["question"]["clues"] == [{"kind": "event", "start": 2.0, "end": 3.0},
+                                         {"kind": "event", "start": 5.0, "end": 6.0}]
+    assert data["video"]["id"] == video.pk and data["video"]["fps"] == 25.0
+    assert set(data["video"]) >= {"proxy_url", "peaks_url", "frame_url_template", "thumbnails_index"}
+    assert 'id="review-root"' in page and 'id="review-clue-list"' in page and "/static/assets/review-" in page
+    # The decision: one key per button, the ones that need a reason marked so.
+    assert 'value="keep" class="rv-accept" data-key="a"' in page
+    assert 'value="send_back" class="rv-return" data-key="s" data-label="send back" data-needs-comment="true"' in page
+    assert 'value="reject" class="rv-reject" data-key="r"' in page
+
+
+def test_the_item_page_says_what_changed_since_the_last_decision(team, video, client):
+    from rest_framework.test import APIClient
+
+    question = Question.objects.create(video=video, text="How many beeps?", category="event", modality="A",
+                                       annotator=team.annotator)
+    annotator, reviewer = APIClient(), APIClient()
+    annotator.force_authenticate(team.annotator)
+    reviewer.force_authenticate(team.reviewer)
+    url = f"/api/v1/question-docs/{question.pk}/"
+
+    def save(api, **changes):
+        doc = api.get(url).data
+        response = api.put(url, {**doc, **changes}, format="json")
+        assert response.status_code == 200, response.content
+        return response.data
+
+    def submit(api):
+        response = api.post(f"{url}submit/", {"version": api.get(url).data["version"]}, format="json")
+        assert response.status_code == 200, response.content
+
+    save(annotator, drafted_answer=3, ref_start=1.0, ref_end=30.0,
+         clues=[{"kind": "event", "start": 2.0, "end": 3.0}, {"kind": "event", "start": 5.0, "end": 6.0}])
+    submit(annotator)
+    item = review.claim_next(project=team.project, queue="arbitration", user=team.reviewer)
+    client.force_login(team.reviewer)
+    page = client.get(reverse("review-item", args=[item.pk])).content.decode()
+    assert "Submitted (to arbitration) by annotator-user" in page and 'data-testid="no-change"' in page
+    # The reviewer's fix in the workspace shows, as the history page words it.
+    save(reviewer, clues=[*reviewer.get(url).data["clues"], {"kind": "event", "start": 8.0, "end": 9.5}])
+    page = client.get(reverse("review-item", args=[item.pk])).content.decode()
+    assert "<strong>event 8.00–9.50 s</strong>" in page and "change-added" in page
+    assert review_data(page)["question"]["clues"][-1] == {"kind": "event", "start": 8.0, "end": 9.5}
+    # Sent back; the annotator changes the count and submits again: the next item shows that change.
+    review.decide_arbitration(item=item, user=team.reviewer, decision="send_back", comment="recount")
+    save(annotator, drafted_answer=2)
+    submit(annotator)
+    again = review.claim_next(project=team.project, queue="arbitration", user=team.reviewer)
+    page = client.get(reverse("review-item", args=[again.pk])).content.decode()
+    assert "Sent back in arbitration by reviewer-user" in page
+    assert "<strong>Drafted count</strong>: 3 → 2" in page and "Review comment" not in page
+
+
+def test_a_double_annotation_item_shows_the_video_but_not_the_first_pass(team, video, client):
+    question = Question.objects.create(video=video, text="How many claps?", category="attribute", modality="V",
+                                       drafted_answer=1, ref_start=1.0, ref_end=9.0, final_start=1.0, final_end=9.0,
+                                       state="pooled", annotator=team.annotator,
+                                       clusters=[{"name": "red", "color": "#e6194b"}])
+    Clue.objects.create(question=question, kind="attribute", frame_index=50, timestamp=2.02, x1=1, y1=1, x2=20,
+                        y2=20, cluster="red")
+    item = ReviewItem.objects.create(project=team.project, queue="double", question=question)
+    client.force_login(team.reviewer)
+    page = client.get(reverse("review-item", args=[item.pk])).content.decode()
+    data = review_data(page)
+    assert data["blind"] is True and data["question"]["ref_start"] == 1.0 and data["question"]["text"] == "How many claps?"
+    assert (data["question"]["drafted_answer"], data["question"]["clues"], data["question"]["clusters"]) == (None, [], [])
+    assert '"red"' not in page and "review-clue-list" not in page and "review-changes" not in page
+    assert 'id="review-decision"' not in page
+
+
+def test_an_event_audit_item_shows_the_sampled_frames_and_the_boxes(avst, team, client):
+    from rest_framework.test import APIClient
+
+    project, video, event = avst
+    project.settings = {"audit_share": 1.0}
+    project.save()
+    api = APIClient()
+    api.force_authenticate(team.reviewer)
+    url = reverse("eventdoc-detail", args=[event.pk])
+    doc = api.get(url).json()
+    objects = [{"id": o["id"], "name": o["name"], "audibility": o["audibility"],
+                "boxes": [{k: b[k] for k in ("id", "frame_index", "x1", "y1", "x2", "y2")} for b in o["boxes"]]}
+               for o in doc["objects"]]
+    assert api.put(url, {"version": doc["version"], "objects": objects, "accept": True}, format="json").status_code == 200
+    item = review.claim_next(project=project, queue="audit", user=team.manager)
+    client.force_login(team.annotator)
+    assert client.get(reverse("review-item", args=[item.pk])).status_code == 403
+    client.force_login(team.manager)
+    page = client.get(reverse("review-item", args=[item.pk])).content.decode()
+    data = review_data(page)
+    assert data["kind"] == "event" and data["event"]["event"]["label"] == "a dog barks at a ball"
+    # The frames of the event review page: one per sampled second, with the proxy frame of each.
+    assert data["event"]["seconds"] == doc["seconds"] and len(data["event"]["seconds"]) == 3
+    assert data["video"]["frame_url_template"] == doc["video"]["frame_url_template"]
+    dog = next(o for o in data["event"]["objects"] if o["name"] == "dog")
+    assert [b["frame_index"] for b in dog["boxes"]] == [b["frame_index"] for b in doc["objects"][0]["boxes"]]
+    assert 'id="review-objects">2<' in page and 'id="review-boxes">2<' in page
+    assert "Accepted by reviewer-user" in page and 'data-testid="no-change"' in page
+    assert 'value="approve" class="rv-accept" data-key="a"' in page and 'name="comment_time"' not in page
+    # A box moved on the event review page after the accept under audit shows as a change.
+    objects[0]["boxes"][0].update(x1=20, x2=120)
+    manager = APIClient()
+    manager.force_authenticate(team.manager)
+    doc = manager.get(url).json()
+    assert manager.put(url, {"version": doc["version"], "objects": objects, "accept": False},
+                       format="json").status_code == 200
+    page = client.get(reverse("review-item", args=[item.pk])).content.decode()
+    assert "change-moved" in page and "box of &#x27;dog&#x27; at 0.3 s" in page
