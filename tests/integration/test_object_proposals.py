@@ -215,8 +215,14 @@ def test_only_the_holder_may_click_and_only_on_box_questions(team, ready_video, 
 
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
-def test_click_to_box_on_the_gpu_worker(team, ready_video, detect_settings, celery_worker_process):
+def test_object_proposals_and_click_to_box_on_the_gpu_worker(team, ready_video, detect_settings, celery_worker_process):
     q = draft(team, ready_video)
+    # Entering stage 3 queued the object proposals: the gpu worker computes them.
+    computed = wait_for(lambda: Job.objects.filter(kind=proposals.KIND_OBJECTS, target_id=q.pk,
+                                                   state__in=[JobState.SUCCEEDED, JobState.FAILED]).first(),
+                        timeout=180)
+    assert computed.state == JobState.SUCCEEDED, computed.error
+    assert ClueProposal.objects.filter(question=q, source="detector").exists()
     client = api(team.annotator)
     response = client.post(url(q, "click-box/"), {"frame_index": 5, "x": 45.0, "y": 70.0}, format="json")
     assert response.status_code == 202, response.content
