@@ -13,14 +13,14 @@ direction; each following window is prompted with the last box found, so memory 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
 from .errors import DetectError
-from .geometry import Box, clamp_box, mask_boxes, windows
+from .geometry import Box, clamp_box, mask_boxes
 from .tracking import Sam2Tracker
 from .types import InstanceBox
 from .weights import fingerprint, load_sam2, resolve_device
@@ -92,42 +92,46 @@ class Sam2Interactive:
             _check_frame(frame)
         if len({f.shape for f in frames}) > 1:
             raise ValueError("frames must all have one size")
-        if not 0 <= start < len(frames):
-            raise ValueError(f"the prompted frame {start} is not one of the {len(frames)} frames")
-        height, width = frames[0].shape[:2]
-        given = clamp_box(box, width, height)
-        if given is None:
-            raise ValueError(f"the box {tuple(box)} has no area inside the {width}x{height} frame")
-        result: list[Box | None] = [None] * len(frames)
-        result[start] = given
-        forward = list(range(start, len(frames)))
-        backward = list(range(start, -1, -1))
-        for order in (forward, backward):
-            self._follow(tracker, frames, order, given, result)
-        return result
+        size = frames[0].shape[:2] if frames else (0, 0)
 
-    def _follow(self, tracker: Sam2Tracker, frames, order: list[int], box: Box, result: list) -> None:
-        """Follow ``box`` from ``frames[order[0]]`` through the frames in ``order``, a window at a time."""
-        height, width = frames[0].shape[:2]
-        prompt, at = box, 0
-        while at < len(order) - 1:
-            span = windows(len(order) - at, self.window)[0]
-            indices = [order[at + i] for i in span]
-            if len(indices) < 2:
-                break
+        def step(indices: list[int], prompt: Box) -> list[Box | None]:
             pixels = tracker.preprocess([frames[i] for i in indices])
-            boxes = tracker.track(pixels, (height, width), [prompt])
-            for i, found in zip(indices[1:], boxes[1:]):
-                result[i] = None if found[0] is None else clamp_box(found[0], width, height)
-            last = result[indices[-1]]
-            if last is None:
-                break  # lost: nothing to prompt the next window with
-            prompt, at = last, at + len(indices) - 1
+            return [found[0] for found in tracker.track(pixels, size, [prompt])]
+
+        return follow_both_ways(frames, start, box, self.window, step)
 
     def close(self) -> None:
         self.tracker = None
         if torch.cuda.is_available():
             torch.cuda.empty_cache()
+
+
+def follow_both_ways(frames: Sequence[np.ndarray], start: int, box: Box, window: int,
+                     step: Callable[[list[int], Box], list[Box | None]]) -> list[Box | None]:
+    """The windowed two-way tracking both trackers share: ``box`` on ``frames[start]``, followed forward to the last
+    frame and backward to the first, ``window`` frames at a time (at least 2). ``step(indices, prompt)`` follows
+    ``prompt`` (a box on ``frames[indices[0]]``) through ``frames[indices]`` and answers one box or None per index;
+    each next window is prompted with the last box found, and a direction stops where the object is lost."""
+    if not 0 <= start < len(frames):
+        raise ValueError(f"the prompted frame {start} is not one of the {len(frames)} frames")
+    height, width = frames[0].shape[:2]
+    given = clamp_box(box, width, height)
+    if given is None:
+        raise ValueError(f"the box {tuple(box)} has no area inside the {width}x{height} frame")
+    result: list[Box | None] = [None] * len(frames)
+    result[start] = given
+    span = max(2, window)
+    for order in (list(range(start, len(frames))), list(range(start, -1, -1))):
+        prompt, at = given, 0
+        while at < len(order) - 1:
+            indices = order[at : at + span]
+            for i, found in zip(indices[1:], step(indices, prompt)[1:]):
+                result[i] = None if found is None else clamp_box(found, width, height)
+            last = result[indices[-1]]
+            if last is None:
+                break  # lost: nothing to prompt the next window with
+            prompt, at = last, at + len(indices) - 1
+    return result
 
 
 def _check_frame(frame: np.ndarray) -> None:

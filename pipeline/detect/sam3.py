@@ -55,6 +55,7 @@ import torch.nn.functional as F
 from .engine import _OUT_OF_MEMORY, Progress, _check_frames
 from .errors import DetectError, WeightsMissing
 from .geometry import Box, clamp_box, mask_boxes, windows
+from .interactive import follow_both_ways
 from .types import DTYPES, DetectConfig, InstanceBox, ObjectTrack
 from .weights import _LOAD_ERRORS, _complete_model, _first_line, check_folder, fingerprint, resolve_device
 
@@ -425,31 +426,13 @@ class Sam3Interactive:
         mask is empty); ``result[start]`` is ``box`` itself (cut to the frame)."""
         tracker = self._ready()
         _check_frames(frames)
-        if not 0 <= start < len(frames):
-            raise ValueError(f"the prompted frame {start} is not one of the {len(frames)} frames")
-        height, width = frames[0].shape[:2]
-        given = clamp_box(box, width, height)
-        if given is None:
-            raise ValueError(f"the box {tuple(box)} has no area inside the {width}x{height} frame")
-        result: list[Box | None] = [None] * len(frames)
-        result[start] = given
-        for order in (list(range(start, len(frames))), list(range(start, -1, -1))):
-            self._follow(tracker, frames, order, given, result)
-        return result
+        size = frames[0].shape[:2] if frames else (0, 0)
 
-    def _follow(self, tracker: Sam3Tracker, frames: Sequence[np.ndarray], order: list[int], box: Box,
-                result: list[Box | None]) -> None:
-        """Follow ``box`` from ``frames[order[0]]`` through the frames in ``order``, a window at a time."""
-        frame_size = frames[0].shape[:2]
-        prompt, at = box, 0
-        while at < len(order) - 1:
-            indices = order[at : at + self.window]
-            boxes = tracker.track(tracker.frames([frames[i] for i in indices]), frame_size, [prompt])
-            for i, found in zip(indices[1:], boxes[1:]):
-                result[i] = found[0]
-            if result[indices[-1]] is None:
-                break  # lost: nothing to prompt the next window with
-            prompt, at = result[indices[-1]], at + len(indices) - 1
+        def step(indices: list[int], prompt: Box) -> list[Box | None]:
+            pixels = tracker.frames([frames[i] for i in indices])
+            return [found[0] for found in tracker.track(pixels, size, [prompt])]
+
+        return follow_both_ways(frames, start, box, self.window, step)
 
     def close(self) -> None:
         """Drop the model for good and free its device memory."""
