@@ -375,7 +375,7 @@ CLUEBENCH_ASSIST_DEVICE = os.environ.get("CLUEBENCH_ASSIST_DEVICE", "cpu")
 # searched for the question's object with the box stage's detector on the gpu queue; instances whose best score is
 # under the minimum are dropped.
 CLUEBENCH_ASSIST_OBJECT_STEP = float(os.environ.get("CLUEBENCH_ASSIST_OBJECT_STEP", "1.0"))
-CLUEBENCH_ASSIST_OBJECT_MAX_FRAMES = int(os.environ.get("CLUEBENCH_ASSIST_OBJECT_MAX_FRAMES", "600"))
+CLUEBENCH_ASSIST_OBJECT_MAX_FRAMES = int(os.environ.get("CLUEBENCH_ASSIST_OBJECT_MAX_FRAMES", "240"))
 CLUEBENCH_ASSIST_OBJECT_MIN_SCORE = float(os.environ.get("CLUEBENCH_ASSIST_OBJECT_MIN_SCORE", "0.0"))
 
 # Minutes after which a question or review item someone took but left returns to the others.

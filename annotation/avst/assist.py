@@ -35,7 +35,7 @@ def _ready(event: Event) -> dict[int, float]:
     if missing:
         raise NotEditable(f"click-to-box and tracking are not set up: {missing}")
     frames = _frames_of(event)
-    if not frames:
+    if not frames or not event.video.width or not event.video.height:
         raise NotEditable("the event has no sampled frames (the video is not processed)")
     return frames
 
@@ -82,8 +82,10 @@ def click(*, event_id: int, frame_index: int, x: float, y: float) -> dict:
         (frame,) = _decoded(event, [frame_index])
         height, width = frame.shape[:2]
         found = model.box_from_point(frame, (min(x, width - 1), min(y, height - 1)))
-    except DetectError as exc:
+    except (DetectError, ValueError) as exc:
         raise JobFailure(str(exc)) from None
+    finally:
+        detectors.release_interactive()
     return {"frame_index": frame_index, "box": None if found is None else [found.x1, found.y1, found.x2, found.y2],
             "score": None if found is None else found.score, "model": model.model_name,
             "model_version": model.model_version}
@@ -101,8 +103,10 @@ def track(*, event_id: int, frame_index: int, box: list[float], progress=None) -
         model = detectors.interactive()
         pixels = _decoded(event, indices)
         followed = model.track(pixels, indices.index(frame_index), tuple(box))
-    except DetectError as exc:
+    except (DetectError, ValueError) as exc:
         raise JobFailure(str(exc)) from None
+    finally:
+        detectors.release_interactive()
     found = [{"frame_index": index, "t": frames[index], "box": list(b)[:4]}
              for index, b in zip(indices, followed) if b is not None and index != frame_index]
     return {"boxes": found, "model": model.model_name, "model_version": model.model_version}

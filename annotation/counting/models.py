@@ -208,12 +208,16 @@ class ClueProposal(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(kind__in=Category.values), name="clueproposal_kind_valid"),
             models.CheckConstraint(condition=Q(state__in=Decision.values), name="clueproposal_state_valid"),
+            # NULLs spelled out: a comparison with NULL passes a CHECK.
             models.CheckConstraint(
-                condition=~Q(kind=Category.EVENT) | interval_ok("start", "end", nullable=False),
+                condition=~Q(kind=Category.EVENT) | (Q(start__isnull=False, end__isnull=False)
+                                                     & interval_ok("start", "end", nullable=False)),
                 name="clueproposal_event_interval_ok",
             ),
             models.CheckConstraint(
-                condition=Q(kind=Category.EVENT) | (Q(frame_index__isnull=False) & box_ok()),
+                condition=Q(kind=Category.EVENT) | (
+                    Q(frame_index__isnull=False, x1__isnull=False, y1__isnull=False, x2__isnull=False,
+                      y2__isnull=False) & box_ok()),
                 name="clueproposal_box_ok",
             ),
             models.CheckConstraint(condition=Q(source__in=ProposalSource.values), name="clueproposal_source_valid"),

@@ -48,6 +48,8 @@ KIND_CLAP = "assist.propose_events_clap"
 KIND_OBJECTS = "assist.propose_objects"
 KINDS = (KIND_ACOUSTIC, KIND_CLAP, KIND_OBJECTS)
 KIND_CLICK = "assist.click_box"
+#: Clicks of one question waiting for their box at once; more are refused (one gpu queue serves everyone).
+MAX_WAITING_CLICKS = 2
 BOX_KINDS = (Category.OBJECT, Category.ATTRIBUTE)
 # A new candidate that covers this share of the shorter of itself and a decided proposal (or a clue) is the same
 # event: it is not proposed again.
@@ -101,7 +103,7 @@ def request(*, question: Question, dispatch: bool = True, force: bool = False) -
         if force:
             raise NotEditable(reason)
         return None
-    waiting = _jobs_of(question).filter(state=JobState.QUEUED)
+    waiting = _jobs_of(question).filter(state=JobState.QUEUED, kind=job_kind(question))
     if dispatch and waiting.exists():
         return waiting.first()
     return enqueue_job(kind=job_kind(question), project=question.video.project, target=question,
@@ -122,9 +124,18 @@ def ensure(*, question: Question) -> Job | None:
     video was ready (the demo question), or before assistance existed. The workspace page calls this."""
     if question.state != QuestionState.ANSWERED or why_not(question):
         return None
-    if ClueProposal.objects.filter(question=question).exists() or _jobs_of(question).exists():
+    if (ClueProposal.objects.filter(question=question, kind=question.category).exists()
+            or _jobs_of(question).filter(kind=job_kind(question)).exists()):
         return None
     return request(question=question)
+
+
+def forget_other_kinds(question: Question) -> int:
+    """A question's category changed: its undecided proposals of another kind go (they can no longer be
+    accepted); decided ones stay as the record of what people decided."""
+    deleted, _ = (ClueProposal.objects.filter(question=question, state=Decision.PROPOSED)
+                  .exclude(kind=question.category).delete())
+    return deleted
 
 
 def _scorer():
@@ -205,13 +216,17 @@ def store(*, question_id: int, result: EventProposals, interval: tuple[float, fl
             "already_decided": known, "candidates": result.candidates, "model": result.model}
 
 
-def run(*, question_id: int, progress=None) -> dict:
-    """Compute and store a question's proposals (the jobs' body): events, or objects for a box question."""
+def run(*, question_id: int, progress=None, kinds: tuple[str, ...] = (Category.EVENT,)) -> dict:
+    """Compute and store a question's proposals (the jobs' body): events, or objects for a box question. A job
+    queued for ``kinds`` whose question has changed category since does nothing (the save that changed it queued
+    the right job)."""
     question = Question.objects.select_related("video__project").get(pk=question_id)
+    if question.category not in kinds:
+        return {"stored": 0, "skipped": f"the question is now an {question.category} question"}
     interval = (question.ref_start, question.ref_end)
     if question.category in BOX_KINDS:
         found = compute_objects(question, progress=progress)
-        return store_objects(question_id=question_id, found=found, interval=interval)
+        return store_objects(question_id=question_id, found=found, interval=interval, category=question.category)
     result = compute(question)
     return store(question_id=question_id, result=result, interval=interval)
 
@@ -245,26 +260,44 @@ _PHRASE_ENDS = {"are", "is", "were", "was", "appear", "appears", "appeared", "ca
                 "when", "while", "before", "after", "does", "seen", "total", "overall"}
 
 
-def object_phrase(text: str, names: list[str] | None = None) -> str:
-    """What to look for on the frames: the longest of the project's object names (labels) the question names
-    (its plural too), else the words after "how many" up to the verb ("How many different red cars are parked?"
-    gives "red cars"), else the question's text."""
-    lowered = " ".join(re.findall(r"[a-z0-9'-]+", text.lower()))
-    for name in sorted(names or [], key=len, reverse=True):
-        words = " ".join(re.findall(r"[a-z0-9'-]+", name.lower()))
-        if words and re.search(rf"\b{re.escape(words)}(?:s|es)?\b", lowered):
-            return name.strip()
+def _counted_phrase(lowered: str) -> str | None:
+    """The words after "how many" up to the verb, without "different" and the like; None without "how many"."""
     match = re.search(r"\bhow many\b(.*)", lowered)
-    if match:
-        phrase = []
-        for word in match.group(1).split():
-            if word in _PHRASE_ENDS and phrase:
-                break
-            if not phrase and word in _QUALIFIERS:
-                continue
-            phrase.append(word)
-        if phrase:
-            return " ".join(phrase)[:200]
+    if not match:
+        return None
+    phrase: list[str] = []
+    for word in match.group(1).split():
+        if word in _PHRASE_ENDS and phrase:
+            break
+        if not phrase and word in _QUALIFIERS:
+            continue
+        phrase.append(word)
+    return " ".join(phrase) or None
+
+
+def object_phrase(text: str, names: list[str] | None = None) -> str:
+    """What to look for on the frames: one of the project's object names (labels) that the counted phrase names
+    (its plural too; "How many dogs bark at the mailman?" counts dogs), else the first label the question names,
+    else the counted phrase itself ("How many different red cars are parked?" gives "red cars"), else the
+    question's text."""
+    lowered = " ".join(re.findall(r"[a-z0-9'-]+", text.lower()))
+    counted = _counted_phrase(lowered)
+    found: list[tuple[int, int, str]] = []
+    for name in names or []:
+        words = " ".join(re.findall(r"[a-z0-9'-]+", name.lower()))
+        if not words:
+            continue
+        pattern = rf"\b{re.escape(words)}(?:s|es)?\b"
+        where = re.search(pattern, lowered)
+        if where is None:
+            continue
+        inside = counted is not None and re.search(pattern, counted) is not None
+        # Inside the counted phrase first, then the earliest, then the longest.
+        found.append((0 if inside else 1, where.start() - len(words) / 1000, name.strip()))
+    if found:
+        return min(found)[2]
+    if counted:
+        return counted[:200]
     return " ".join(text.split())[:200]
 
 
@@ -335,19 +368,21 @@ def _pair(candidates: list[tuple[int, tuple]], others: list[tuple[int, tuple]], 
     return paired
 
 
-def store_objects(*, question_id: int, found: DetectedObjects, interval: tuple[float, float]) -> dict:
+def store_objects(*, question_id: int, found: DetectedObjects, interval: tuple[float, float],
+                  category: str) -> dict:
     """Write an object computation's proposals, idempotently, as ``store`` does for events: an instance that is a
     decided proposal or a clue already (same object: nearby frame, overlapping box) is not proposed again."""
     with transaction.atomic():
         question = Question.objects.select_for_update().select_related("video").get(pk=question_id)
-        if (question.ref_start, question.ref_end) != interval:
-            return {"stored": 0, "skipped": "the reference interval changed; a new computation is queued"}
+        if (question.ref_start, question.ref_end) != interval or question.category != category:
+            return {"stored": 0, "skipped": "the question changed while it was computed; a new computation is queued"}
         near = max(1, round(float(settings.CLUEBENCH_ASSIST_OBJECT_STEP) * (question.video.fps or 1)))
-        existing = list(ClueProposal.objects.select_for_update().filter(question=question, source="detector")
-                        .exclude(kind=Category.EVENT))
+        existing = list(ClueProposal.objects.select_for_update().filter(question=question, kind=category))
         linked = set(question.clues.exclude(proposal=None).values_list("proposal_id", flat=True))
+        # Decided proposals of any source (a rejected click too) stand for an instance; only the detector's
+        # undecided ones are this computation's to update or remove.
         decided = [p for p in existing if p.state != Decision.PROPOSED or p.pk in linked]
-        open_ = [p for p in existing if p not in decided]
+        open_ = [p for p in existing if p not in decided and p.source == "detector"]
         known_boxes = [(p.frame_index, (p.x1, p.y1, p.x2, p.y2)) for p in decided] + [
             (c.frame_index, (c.x1, c.y1, c.x2, c.y2)) for c in question.clues.exclude(kind=Category.EVENT)
             if c.frame_index is not None and c.proposal_id not in {p.pk for p in decided}]
@@ -366,7 +401,7 @@ def store_objects(*, question_id: int, found: DetectedObjects, interval: tuple[f
                 match = open_[reuse[k]]
                 updated += 1
             else:
-                match = ClueProposal(question=question, kind=question.category)
+                match = ClueProposal(question=question, kind=category)
                 created += 1
             match.frame_index = instance.frame_index
             match.timestamp = (instance.frame_index + 0.5) / fps
@@ -399,8 +434,19 @@ def rejected_ids(doc: dict) -> list[int] | None:
 def apply_decisions(*, question: Question, clues: list[dict], rejected: list[int] | None, user) -> None:
     """Proposals linked from clues become accepted (by this user, now, unless already); accepted ones no longer
     linked return to proposed (an undo); with ``rejected`` given, those are rejected and the other rejected ones
-    return to proposed. A link to another question's proposal, or one both accepted and rejected, is invalid."""
+    return to proposed. A link to another question's proposal, to a proposal of another kind, or one both accepted
+    and rejected, is invalid. A link to a proposal that no longer exists (a rerun removed it while the page showed
+    it) is dropped: the clue stays, as a person's own."""
     known = {p.pk: p for p in ClueProposal.objects.select_for_update().filter(question=question)}
+    asked = {row.get("proposal_id") for row in clues} | set(rejected or [])
+    vanished = asked - set(known) - {None} - set(ClueProposal.objects.filter(pk__in=asked - set(known) - {None})
+                                                 .values_list("pk", flat=True))
+    if vanished:
+        for row in clues:
+            if row.get("proposal_id") in vanished:
+                row["proposal_id"] = None
+        if rejected is not None:
+            rejected[:] = [pk for pk in rejected if pk not in vanished]
     errors: dict[str, str] = {}
     linked: set[int] = set()
     for i, row in enumerate(clues):
@@ -409,6 +455,8 @@ def apply_decisions(*, question: Question, clues: list[dict], rejected: list[int
             continue
         if pid not in known:
             errors[f"clues[{i}]"] = f"proposal {pid} is not one of this question's"
+        elif known[pid].kind != row.get("kind"):
+            errors[f"clues[{i}]"] = f"proposal {pid} is an {known[pid].kind} proposal, not a {row.get('kind')} clue"
         elif pid in linked:
             errors[f"clues[{i}]"] = f"proposal {pid} is accepted by another clue already"
         linked.add(pid)
@@ -451,8 +499,12 @@ def request_click(*, question: Question, frame_index: int, x: float, y: float) -
     missing = detectors.interactive_missing()
     if missing:
         raise NotEditable(f"click-to-box is not set up: {missing}")
-    if not video.proxy or not video.frame_count:
+    if not video.proxy or not video.frame_count or not video.fps:
         raise NotEditable("the video has no proxy yet")
+    waiting = Job.objects.filter(kind=KIND_CLICK, target_id=question.pk, state__in=ACTIVE_JOB_STATES,
+                                 target_type=ContentType.objects.get_for_model(Question))
+    if waiting.count() >= MAX_WAITING_CLICKS:
+        raise NotEditable("the last clicks are still being answered; wait for their boxes")
     errors = {}
     if not 0 <= frame_index < video.frame_count:
         errors["frame_index"] = f"frame {frame_index} does not exist (the video has {video.frame_count} frames)"
@@ -468,6 +520,8 @@ def click_box(*, question_id: int, frame_index: int, x: float, y: float) -> dict
     """The clicked object's box as a new proposal of the question (source ``click``), or None when the model finds
     no object under the point."""
     question = Question.objects.select_related("video").get(pk=question_id)
+    if question.category not in BOX_KINDS:
+        raise JobFailure(f"question {question.pk} is no longer an object or attribute question")
     video = question.video
     try:
         model = detectors.interactive()
@@ -476,8 +530,10 @@ def click_box(*, question_id: int, frame_index: int, x: float, y: float) -> dict
         # The point in the frame's own pixels: the proxy's size is the video's; clamped onto the last pixel.
         height, width = frame.shape[:2]
         found = model.box_from_point(frame, (min(x, width - 1), min(y, height - 1)))
-    except DetectError as exc:
+    except (DetectError, ValueError) as exc:
         raise JobFailure(str(exc)) from None
+    finally:
+        detectors.release_interactive()
     if found is None:
         return None
     proposal = ClueProposal.objects.create(

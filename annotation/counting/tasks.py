@@ -20,7 +20,7 @@ def propose_questions(job, progress, *, video_id: int):
 
 def _propose_event_clues(job, progress, *, question_id: int):
     progress(0, 1)
-    report = proposals.run(question_id=question_id)
+    report = proposals.run(question_id=question_id, kinds=(proposals.Category.EVENT,))
     progress(1, 1)
     return report
 
@@ -37,7 +37,7 @@ propose_event_clues_clap = job_task(kind=proposals.KIND_CLAP, label="Assistance:
 def propose_object_clues(job, progress, *, question_id: int):
     """Each distinct instance of the question's object, once, on its first clear appearance (idempotent like the
     event proposals)."""
-    return proposals.run(question_id=question_id, progress=progress)
+    return proposals.run(question_id=question_id, progress=progress, kinds=proposals.BOX_KINDS)
 
 
 @job_task(kind=proposals.KIND_CLICK, label="Assistance: box from a click", queue="gpu")

@@ -163,7 +163,7 @@ def save_doc(*, question: Question, expected_version: int, doc: dict, user, acti
                 raise Invalid({name: "a second pass keeps the question as asked (text, category, type and "
                                         "reference interval); count and clue it" for name in changed})
         before = doc_of(current)
-        was = (current.state, current.ref_start, current.ref_end)
+        was = (current.state, current.ref_start, current.ref_end, current.category)
         for name, value in fields.items():
             setattr(current, name, value)
         if current.state in EDITABLE_STATES:
@@ -175,10 +175,12 @@ def save_doc(*, question: Question, expected_version: int, doc: dict, user, acti
         proposals.apply_decisions(question=current, clues=clues, rejected=rejected, user=user)
         # Entering stage 3 (or moving the reference interval there): the machine proposes event clues.
         if current.state == QuestionState.ANSWERED and was != (QuestionState.ANSWERED, current.ref_start,
-                                                                current.ref_end):
+                                                                current.ref_end, current.category):
             proposals.request(question=current)
         Clue.objects.filter(question=current).delete()
         saved = Clue.objects.bulk_create(Clue(question=current, created_by=user, **row) for row in clues)
+        if was[3] != current.category:
+            proposals.forget_other_kinds(current)
         if current.state == QuestionState.POOLED:
             _keep_pooled_consistent(current, saved)
         hooks.question_saved(question=current, user=user)

@@ -94,6 +94,16 @@ def detector():
     return _cached("detector", key, load)
 
 
+def release_interactive() -> None:
+    """Give back the device memory the last click or track cached (the models stay loaded)."""
+    held = _loaded.get("interactive")
+    if held is not None and getattr(held[1], "tracker", None) is not None:
+        import torch
+
+        if torch.cuda.is_available():
+            torch.cuda.empty_cache()
+
+
 def interactive():
     """The click-to-box and tracking model of the configured backend."""
     backend = settings.CLUEBENCH_DETECT_BACKEND
@@ -105,7 +115,7 @@ def interactive():
         def load():
             from pipeline.detect.sam3 import Sam3Interactive
 
-            return Sam3Interactive.load(settings.CLUEBENCH_DETECT_SAM3_PATH, device=device)
+            return Sam3Interactive.load(settings.CLUEBENCH_DETECT_SAM3_PATH, device=device, window=max(2, window))
     else:
         key = (backend, settings.CLUEBENCH_DETECT_SAM2_PATH, device, window)
 

@@ -77,8 +77,12 @@ def test_object_proposals_and_click_to_box_in_the_workspace(page, live_server, r
     assert clue.frame_index == first.frame_index and (clue.x1, clue.y2) == (first.x1, first.y2)
     assert page.get_by_test_id("proposal-row").count() == count - 1
 
-    # Click-to-box: c, then one click on an object of the paused frame.
+    # Click-to-box: c, then one click on an object of a paused frame with no box or proposal on it.
     page.locator("body").click(position={"x": 5, "y": 5})
+    page.keyboard.press("Escape")
+    for _ in range(3):
+        page.keyboard.press(".")
+    page.wait_for_function("!document.querySelector('[data-testid=box-canvas] rect[data-ghost]')")
     page.keyboard.press("c")
     assert page.get_by_test_id("click-to-box").get_by_role("button").get_attribute("aria-pressed") == "true"
     page.wait_for_selector("[data-testid=box-canvas]:not(.is-disabled)")

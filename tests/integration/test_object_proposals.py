@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 
 from annotation.counting import proposals, workspace
 from annotation.counting.models import Clue, ClueProposal, Question
-from pipeline.detect.distinct import iou
+from pipeline.detect.distinct import iou, link
 from pipeline.jobs.models import Job, JobState
 from pipeline.jobs.services import run_job_here
 from pipeline.media.frames import FrameDecoder
@@ -82,9 +82,10 @@ def test_entering_stage_3_proposes_instances_on_exact_sampled_frames(team, ready
         assert 0 <= row.score <= 1 and row.model == "grounding-dino+sam2" and row.model_version
         at_frame = track.frames[sampled.index(row.frame_index)]
         assert any(iou((b.x1, b.y1, b.x2, b.y2), (row.x1, row.y1, row.x2, row.y2)) > 0.999 for b in at_frame)
-    # Proposed once per tracked instance: never two proposals of one instance number.
-    instances = {b.instance for boxes in track.frames for b in boxes}
-    assert len(rows) <= len(instances)
+    # Proposed once per distinct object: as many proposals as the tracker's sightings make objects, fewer than the
+    # boxes it gave over the frames.
+    assert len(rows) == len(link(track.frames))
+    assert len(rows) < sum(len(boxes) for boxes in track.frames)
     listed = api(team.annotator).get(url(q, "proposals/")).json()
     assert {p["id"] for p in listed["proposals"]} == {r.pk for r in rows}
     first = next(p for p in listed["proposals"] if p["id"] == rows[0].pk)
@@ -240,9 +241,54 @@ def test_object_proposals_and_click_to_box_on_the_gpu_worker(team, ready_video, 
     ("How many different cars appear in the video?", [], "cars"),
     ("How many distinct people can be seen?", [], "people"),
     ("how many kinds of birds sing", [], "birds sing"),
-    ("How many dogs bark at the mailman?", ["dog", "mailman"], "mailman"),
+    ("How many dogs bark at the mailman?", ["dog", "mailman"], "dog"),
+    ("How many times does the mailman pass a dog?", ["dog", "mailman"], "mailman"),
+    ("How many red cars pass?", ["car", "red car"], "red car"),
     ("How many dogs are there?", ["dog", "cat"], "dog"),
     ("Count the guitars.", [], "Count the guitars."),
 ])
 def test_the_object_phrase_of_a_question(text, names, phrase):
     assert proposals.object_phrase(text, names) == phrase
+
+
+def test_a_category_change_drops_open_proposals_of_the_old_kind_and_queues_the_new(team, ready_video,
+                                                                                   detect_settings):
+    q = draft(team, ready_video)
+    compute(q)
+    assert ClueProposal.objects.filter(question=q, kind="object").exists()
+    doc = workspace.doc_of(q)
+    response = api(team.annotator).put(url(q), {**doc, "category": "event", "clues": []}, format="json")
+    assert response.status_code == 200, response.content
+    assert not ClueProposal.objects.filter(question=q, kind="object", state="proposed").exists()
+    # The event proposals are queued on the media queue; a stale object job does nothing.
+    assert Job.objects.filter(kind=proposals.KIND_ACOUSTIC, target_id=q.pk, state=JobState.QUEUED).exists()
+    stale = run_job_here(job=proposals.request(question=Question.objects.get(pk=q.pk), dispatch=False))
+    assert stale.kind == proposals.KIND_ACOUSTIC
+    assert proposals.run(question_id=q.pk, kinds=proposals.BOX_KINDS)["stored"] == 0
+
+
+def test_a_link_to_a_proposal_a_rerun_removed_keeps_the_clue_as_a_persons(team, ready_video, detect_settings):
+    q = draft(team, ready_video)
+    compute(q)
+    gone = ClueProposal.objects.filter(question=q).first()
+    box = {"kind": "object", "frame_index": gone.frame_index, "x1": gone.x1, "y1": gone.y1, "x2": gone.x2,
+           "y2": gone.y2, "cluster": "", "proposal": gone.pk}
+    gone.delete()
+    response = api(team.annotator).put(url(q), {**workspace.doc_of(q), "clues": [box]}, format="json")
+    assert response.status_code == 200, response.content
+    clue = Clue.objects.get(question=q)
+    assert clue.proposal_id is None and clue.frame_index == box["frame_index"]
+    other = draft(team, ready_video)
+    compute(other)
+    foreign = ClueProposal.objects.filter(question=other).first()
+    q.refresh_from_db()
+    refused = api(team.annotator).put(url(q), {**workspace.doc_of(q), "clues": [{**box, "proposal": foreign.pk}]},
+                                      format="json")
+    assert refused.status_code == 400 and "not one of this question's" in json.dumps(refused.json())
+
+
+def test_waiting_clicks_are_capped(team, ready_video, detect_settings):
+    q = draft(team, ready_video)
+    client = api(team.annotator)
+    body = {"frame_index": 3, "x": 40, "y": 60}
+    assert [client.post(url(q, "click-box/"), body, format="json").status_code for _ in range(3)] == [202, 202, 409]

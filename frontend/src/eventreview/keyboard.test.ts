@@ -38,9 +38,14 @@ describe('commandForKey', () => {
     // Click-to-box and tracking: c arms, t follows the selected box, Enter keeps and x drops a tracked box.
     expect(commandForKey(key('c'))).toEqual({ type: 'toggleClickToBox' });
     expect(commandForKey(key('t'))).toEqual({ type: 'track' });
-    expect(commandForKey(key('x'))).toEqual({ type: 'dropTracked' });
-    expect(commandForKey(key('Enter'))).toEqual({ type: 'confirmTracked' });
-    expect(commandForKey(key('Enter', { shiftKey: true }))).toBeNull();
+    // Enter and x only while a tracked box is shown, and Enter never from a focused button.
+    expect(commandForKey(key('x'))).toBeNull();
+    expect(commandForKey(key('Enter'))).toBeNull();
+    expect(commandForKey(key('x'), true)).toEqual({ type: 'dropTracked' });
+    expect(commandForKey(key('Enter'), true)).toEqual({ type: 'confirmTracked' });
+    expect(commandForKey(key('Enter', { shiftKey: true }), true)).toBeNull();
+    const button = document.createElement('button');
+    expect(commandForKey({ ...key('Enter'), target: button }, true)).toBeNull();
   });
 
   it('maps Ctrl and Cmd combinations', () => {

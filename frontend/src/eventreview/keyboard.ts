@@ -1,4 +1,4 @@
-import { historyKey, isEscape, isTypingTarget, keyName, withCommandKey, type KeyLike, type ShortcutHelpItem } from '../components';
+import { activatesOnSpace, historyKey, isEscape, isTypingTarget, keyName, withCommandKey, type KeyLike, type ShortcutHelpItem } from '../components';
 
 export type Command =
   | { type: 'second'; delta: -1 | 1 }
@@ -34,7 +34,6 @@ const LETTERS: Record<string, Command> = {
   p: { type: 'prevEvent' },
   c: { type: 'toggleClickToBox' },
   t: { type: 'track' },
-  x: { type: 'dropTracked' },
 };
 
 /**
@@ -42,7 +41,7 @@ const LETTERS: Record<string, Command> = {
  * typing in a field only Escape (leave the field) and Ctrl+S (save) count,
  * so the field keeps its own letters, undo, arrows, Tab and Enter.
  */
-export function commandForKey(event: KeyLike): Command | null {
+export function commandForKey(event: KeyLike, tracked = false): Command | null {
   if (event.isComposing === true) return null;
   if (isEscape(event)) return { type: 'escape' };
   if (event.altKey) return null;
@@ -66,7 +65,10 @@ export function commandForKey(event: KeyLike): Command | null {
     case 'End':
       return { type: 'lastSecond' };
     case 'Enter':
-      return event.shiftKey ? null : { type: 'confirmTracked' };
+      // Only while a tracked box is shown; a focused button or link keeps its Enter.
+      return tracked && !event.shiftKey && !activatesOnSpace(event.target) ? { type: 'confirmTracked' } : null;
+    case 'x':
+      return tracked && !event.shiftKey ? { type: 'dropTracked' } : null;
     case 'Tab':
       return { type: 'cycleBox', delta: event.shiftKey ? -1 : 1 };
     case 'Delete':

@@ -1,5 +1,6 @@
-import { leaveTypingTarget } from '../components';
-import { useKeyCommands } from '../shared/hooks';
+import { useCallback } from 'react';
+import { leaveTypingTarget, type KeyLike } from '../components';
+import { useKeyCommands, useLatest } from '../shared/hooks';
 import { commandForKey, type Command } from './keyboard';
 import type { ReviewAssist } from './useReviewAssist';
 import type { ReviewCommands } from './useReviewCommands';
@@ -66,8 +67,7 @@ export function useReviewKeys(review: ReviewDocHandle, commands: ReviewCommands,
         assist?.track();
         break;
       case 'confirmTracked':
-        // Enter on a focused button stays the button's.
-        if (!(target instanceof HTMLButtonElement)) assist?.confirm();
+        assist?.confirm();
         break;
       case 'dropTracked':
         assist?.drop();
@@ -77,5 +77,7 @@ export function useReviewKeys(review: ReviewDocHandle, commands: ReviewCommands,
         break;
     }
   };
-  useKeyCommands(commandForKey, run);
+  const tracked = useLatest(assist?.here !== null && assist?.here !== undefined);
+  const forKey = useCallback((event: KeyLike) => commandForKey(event, tracked.current), [tracked]);
+  useKeyCommands(forKey, run);
 }

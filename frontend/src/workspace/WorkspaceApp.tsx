@@ -68,7 +68,9 @@ export function WorkspaceApp({ data, fetchImpl }: WorkspaceAppProps) {
   const clues = useClueCommands(ws, player, duration, { width: video.width, height: video.height }, clusterLabels);
   const submit = useSubmit(session, video, urls, csrf, fetchRef);
   const proposals = useProposalCommands(ws, player, timelineRef, urls, csrf, fetchRef, clues.selectedCluster);
-  const clickToBox = useClickToBox(urls, csrf, fetchRef, frame, proposals.adoptClicked,
+  // The box arrives after a wait: it is adopted into the document as it is then, not as it was at the click.
+  const adoptLatest = useLatest(proposals.adoptClicked);
+  const clickToBox = useClickToBox(urls, csrf, fetchRef, frame, (p) => adoptLatest.current(p),
     (text) => viewDispatch({ type: 'hint', text }));
   useWorkspaceKeys(ws, player, clues, submit, proposals, clickToBox);
 

@@ -57,8 +57,17 @@ export function useProposalCommands(
 
   const step = (direction: 1 | -1) => goTo(stepProposal(open, selectedId, player.now(), direction));
 
+  /** An attribute box needs a cluster to go into. */
+  const noCluster = (list: readonly ClueProposal[]) => {
+    if (doc.category === 'attribute' && doc.clusters.length === 0 && list.some((p) => p.kind === 'attribute')) {
+      hint('Make a cluster first (n): an attribute box belongs to one.');
+      return true;
+    }
+    return false;
+  };
+
   const accept = (p: ClueProposal | null = selected) => {
-    if (p === null || !editable) return;
+    if (p === null || !editable || noCluster([p])) return;
     const next = followingProposal(open, p.id);
     commit(acceptProposals(doc, [p], cluster));
     goTo(next);
@@ -78,6 +87,7 @@ export function useProposalCommands(
       hint(`No proposal in view scores ${threshold.toFixed(2)} or more.`);
       return;
     }
+    if (noCluster(chosen)) return;
     commit(acceptProposals(doc, chosen, cluster));
     dispatch({ type: 'select', key: null });
     hint(`Accepted ${chosen.length} proposal${chosen.length === 1 ? '' : 's'} (undo: Ctrl+Z).`);
@@ -88,7 +98,7 @@ export function useProposalCommands(
   /** A box proposal the page itself asked for (a click): known at once, accepted and selected. */
   const adoptClicked = (p: ClueProposal) => {
     state.add(p);
-    if (!editable) return;
+    if (!editable || noCluster([p])) return;
     commit(acceptProposals(doc, [p], cluster));
     hint(`Box from your click (score ${p.score.toFixed(2)}): adjust it if needed; undo with Ctrl+Z.`);
   };

@@ -191,20 +191,16 @@ export function useBoxGestures(options: GestureOptions) {
         onCreate(done.box);
         return;
       }
-      // A click: on a ghost it selects the proposal; elsewhere it asks for the box under it, or deselects.
+      // A click on empty space: on a ghost it selects the proposal; elsewhere, with click-to-box on, it asks for the
+      // box under it, or else deselects. (A click on a person's box selects that box, as always.)
       const ghost = ghostAt(point, rect.width);
-      if (onPointClick !== undefined) {
-        onPointClick(done.origin);
-      } else if (ghost !== null) {
+      if (ghost !== null) {
         onSelect(ghost.key);
+      } else if (onPointClick !== undefined) {
+        onPointClick(done.origin);
       } else if (selectedKey !== null) {
         onSelect(null);
       }
-      return;
-    }
-    if (!done.active && onPointClick !== undefined) {
-      // A click (no drag) on a box while click-to-box is on: the click asks for the box under it.
-      onPointClick(done.origin);
       return;
     }
     if (done.active && !sameBox(done.box, done.start) && boxes.some((b) => b.key === done.key)) {
@@ -246,7 +242,8 @@ export function useBoxGestures(options: GestureOptions) {
       }
       return;
     }
-    const selected = boxes.find((b) => b.key === selectedKey);
+    // A selected ghost (a proposal) is not moved or deleted from the canvas: its keys are the page's.
+    const selected = solid.find((b) => b.key === selectedKey);
     if (disabled || selected === undefined || gestureRef.current !== null) {
       return;
     }
