@@ -22,6 +22,7 @@ export default defineConfig({
         jobs: 'src/entries/jobs.tsx',
         review: 'src/entries/review.tsx',
         releases: 'src/entries/releases.tsx',
+        site: 'src/entries/site.ts',
         stage1: 'src/entries/stage1.tsx',
         upload: 'src/entries/upload.ts',
         video: 'src/entries/video.ts',

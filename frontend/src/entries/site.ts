@@ -1,0 +1,10 @@
+// Every page: the design system (Pico CSS, the Cluebench tokens and components, Lucide icons) and the little
+// behaviour the server-rendered pages share: toasts, the user menu, sortable tables.
+import '../site/site.css';
+import { setUpMenus } from '../site/menu';
+import { setUpSortableTables } from '../site/sortable';
+import { setUpToasts } from '../site/toasts';
+
+setUpToasts();
+setUpMenus();
+setUpSortableTables();
