@@ -77,7 +77,7 @@ export function WorkspaceHeader({
       <span className={count === doc.drafted_answer ? 'ws-count' : 'ws-count ws-count-mismatch'} data-testid="running-count">
         Clues: {count} / Count: {doc.drafted_answer ?? '–'}
       </span>
-      {doc.category === 'event' && sources.accepted > 0 && (
+      {sources.accepted > 0 && (
         <span className="ws-muted" data-testid="running-count-sources">
           ({sources.accepted} accepted proposal{sources.accepted === 1 ? '' : 's'}, {sources.byHand} by hand)
         </span>
