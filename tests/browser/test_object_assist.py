@@ -91,6 +91,8 @@ def test_object_proposals_and_click_to_box_in_the_workspace(page, live_server, r
     clicked = done.result["proposal"]
     assert clicked is not None and clicked["source"] == "click"
     wait_for(lambda: Clue.objects.filter(question=question, proposal_id=clicked["id"]).exists(), timeout=20)
+    # The box is the page's second clue, selected with its handles, ready to adjust.
+    page.wait_for_selector("[data-testid=box-canvas] rect[data-key=clue-1][data-selected=true]")
     kept = Clue.objects.get(question=question, proposal_id=clicked["id"])
     assert kept.proposal.source == "click" and kept.proposal.model == "sam2"
     assert [kept.x1, kept.y1, kept.x2, kept.y2] == clicked["box"]

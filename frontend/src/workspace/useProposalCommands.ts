@@ -16,6 +16,7 @@ import {
 } from './proposals';
 import type { ClueProposal } from './types';
 import { useProposals } from './useProposals';
+import { clueKey } from './doc';
 import type { WorkspaceDoc } from './useWorkspaceDoc';
 
 /**
@@ -100,6 +101,8 @@ export function useProposalCommands(
     state.add(p);
     if (!editable || noCluster([p])) return;
     commit(acceptProposals(doc, [p], cluster));
+    // The new clue is the last one: selected, so its handles are there to adjust it.
+    dispatch({ type: 'select', key: clueKey(doc.clues.length) });
     hint(`Box from your click (score ${p.score.toFixed(2)}): adjust it if needed; undo with Ctrl+Z.`);
   };
 
