@@ -57,6 +57,8 @@ def frame_shown(page) -> int:
 
 
 def drag(page, x0, y0, x1, y1):
+    # The canvas takes gestures once the exact frame has loaded (until then it is disabled and a drag draws nothing).
+    page.wait_for_selector("[data-testid=box-canvas]:not(.is-disabled)")
     box = page.get_by_test_id("box-canvas").bounding_box()
     page.mouse.move(box["x"] + box["width"] * x0, box["y"] + box["height"] * y0)
     page.mouse.down()
