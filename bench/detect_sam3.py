@@ -33,24 +33,10 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
+from bench.detect import NAMES, synthetic_frames  # noqa: E402
 from pipeline.detect import DetectConfig  # noqa: E402
 from pipeline.detect.sam3 import FrameInput, Sam3Detector, Sam3Interactive, Sam3Tracker  # noqa: E402
 from tests.sam3_models import save_sam3, tokenizer  # noqa: E402
-
-NAMES = ["dog", "red car", "man", "guitar", "drum"]
-
-
-def synthetic_frames(count: int, width: int = 1280, height: int = 720) -> list[np.ndarray]:
-    rng = np.random.default_rng(0)
-    frames = []
-    for t in range(count):
-        frame = rng.integers(0, 60, (height, width, 3), dtype=np.uint8)
-        x = (80 + 37 * t) % (width - 300)
-        frame[200:420, x : x + 260] = (200, 40, 40)
-        frame[450:650, width - x - 200 : width - x] = (40, 180, 60)
-        frames.append(frame)
-    return frames
-
 
 def sync(device: torch.device) -> None:
     if device.type == "cuda":
