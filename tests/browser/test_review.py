@@ -4,11 +4,15 @@ time, fixes and keeps another; the annotator then reads the comment in the works
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from annotation.counting.models import Clue, Question
 from annotation.projects.models import Membership, Role
 from annotation.review.models import Comment, ReviewItem
 from tests.browser.conftest import CONTEXT
+
+# Playwright's expectations poll until this: generous, for a busy two-core CI machine.
+WAIT_MS = 20_000
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -102,7 +106,7 @@ def test_send_back_with_a_comment_then_keep_after_fixing(browser, live_server, r
         comment.get_by_role("button", name="2.0 s").click()
         page.wait_for_function("Math.abs(document.querySelector('video').currentTime - 2) < 0.001")
         assert "00:02.000 · frame 50" in page.get_by_test_id("position").inner_text()
-        assert page.locator("[part~=marker]").count() == 1  # the open comment on the timeline
+        expect(page.locator("[part~=marker]")).to_have_count(1, timeout=WAIT_MS)  # the open comment on the timeline
         comment.get_by_role("button", name="Resolve").click()
         comment.get_by_text("Resolved by ann").wait_for()
         stored = Comment.objects.get(question=beeps)
@@ -124,9 +128,10 @@ def test_an_arbitration_item_shows_its_clues_on_the_video_and_is_decided_by_key(
 
     # The clues: one row each in the side panel, one region each on the timeline, with the reference interval.
     clues = page.get_by_test_id("clue")
-    assert clues.count() == 2
-    assert page.locator(".tl [data-key^='clue-']").count() == 2
-    assert page.locator(".tl [data-key=ref]").count() == 1
+    expect(clues).to_have_count(2, timeout=WAIT_MS)
+    # The timeline draws its regions once the waveform is ready, which may be after the video.
+    expect(page.locator(".tl [data-key^='clue-']")).to_have_count(2, timeout=WAIT_MS)
+    expect(page.locator(".tl [data-key=ref]")).to_have_count(1, timeout=WAIT_MS)
     assert page.locator("#review-clues").inner_text() == "2" and page.locator("#review-count").inner_text() == "3"
 
     # A click on a clue goes to it; n / p step between clues.
@@ -165,7 +170,8 @@ def test_an_audit_item_draws_the_boxes_on_their_frames_and_is_approved_by_key(pa
     page.locator("tr[data-queue=audit]").get_by_role("button", name="Take the next item").click()
     page.wait_for_url(re.compile(r".*/review/\d+/$"))
     wait_for_video(page)
-    assert page.locator(".tl [data-key^='clue-']").count() == 3  # a marker per box on the timeline
+    # A marker per box on the timeline, drawn once the waveform is ready (which may be after the video).
+    expect(page.locator(".tl [data-key^='clue-']")).to_have_count(3, timeout=WAIT_MS)
 
     # n: the first clue's frame, with both of its boxes drawn on the exact frame; n again: the next frame's box.
     page.keyboard.press("n")
@@ -222,7 +228,7 @@ def test_an_event_audit_shows_the_events_frames_with_their_boxes(page, live_serv
     assert [frames.nth(i).get_attribute("data-frame") for i in range(frames.count())] == \
         [str(s["frame_index"]) for s in doc["seconds"]]
     assert [frames.nth(i).get_attribute("data-boxes") for i in range(3)] == ["1", "1", "0"]
-    assert page.get_by_test_id("frame-box").count() == 2
+    expect(page.get_by_test_id("frame-box")).to_have_count(2, timeout=WAIT_MS)
     big = page.locator("[data-testid=box-canvas] rect.box-canvas-box")
     big.first.wait_for()
     assert big.count() == 1
@@ -231,7 +237,7 @@ def test_an_event_audit_shows_the_events_frames_with_their_boxes(page, live_serv
     page.keyboard.press("ArrowRight")
     assert page.get_by_test_id("current-second").get_attribute("data-frame") == str(doc["seconds"][2]["frame_index"])
     page.wait_for_function("document.querySelectorAll('[data-testid=box-canvas] rect.box-canvas-box').length === 0")
-    assert page.get_by_test_id("object").count() == 2
+    expect(page.get_by_test_id("object")).to_have_count(2, timeout=WAIT_MS)
 
     # s: a send-back needs a reason; typed, then Ctrl+Enter sends it.
     page.keyboard.press("s")

@@ -5,6 +5,7 @@ re-apply that merges (the other tab's fields stay)."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 from django.contrib.auth import get_user_model
 
 from annotation.counting.models import Clue, Question
@@ -46,7 +47,7 @@ def test_a_click_inside_a_region_seeks_and_a_thumbnail_click_seeks(page, live_se
     # Three quarters into the region: 0.5 + 0.75 * 2.0 = 2.0 s.
     page.mouse.click(box["x"] + box["width"] * 0.75, box["y"] + box["height"] / 2)
     wait_time(page, 2.0, 0.15)
-    assert page.locator("[data-key=ref][aria-selected=true]").count() == 1
+    expect(page.locator("[data-key=ref][aria-selected=true]")).to_have_count(1, timeout=20_000)
     # The click moved nothing: regions move only by their handles.
     page.wait_for_timeout(1000)
     question.refresh_from_db()
