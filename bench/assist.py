@@ -14,6 +14,10 @@ over the noise's). Prints
    minute, on the candidates of (2), on CUDA when torch sees a GPU.
 
 Key presses per event clue with proposals are counted by tests/browser/test_assist.py (3 presses for 3 clues).
+
+Then, unless --events-only, the object figures of bench/assist_objects.py (whose options it takes): click-to-box,
+tracking and object proposal latency with the tiny models on CPU, the same with full-size configs when torch sees
+CUDA, and the two detector backends' agreement (vIoU) where --dino, --sam2 and --sam3 name real weights.
 """
 
 import argparse
@@ -66,6 +70,10 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--snr", type=float, default=20.0)
     parser.add_argument("--clap", type=Path, default=None)
+    parser.add_argument("--events-only", action="store_true", help="skip the object figures")
+    from bench import assist_objects
+
+    assist_objects.add_arguments(parser)
     args = parser.parse_args()
 
     duration = args.minutes * 60
@@ -127,6 +135,10 @@ def main() -> None:
             elapsed = time.perf_counter() - started
             print(f"3. CLAP ({scorer.name}, {device}): {len(clips)} candidates, "
                   f"{elapsed / args.minutes:.3f} s per minute of video added (context {CONTEXT} s)")
+
+    if not args.events_only:
+        print("\nObjects: click-to-box, tracking, object proposals (bench/assist_objects.py)")
+        assist_objects.run(args)
 
 
 if __name__ == "__main__":

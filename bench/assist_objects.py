@@ -107,15 +107,23 @@ def compare_backends(args, frames: list[np.ndarray]) -> None:
         print(f"  {name:14s} vIoU {viou(a, b):.3f}  (seconds found: grounded-sam2 {len(a)}, sam3 {len(b)})")
 
 
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """This script's options, which bench/assist.py takes too (it prints these figures after the event ones)."""
+    parser.add_argument("--frames", type=int, default=16, help="synthetic 720p frames, one a second")
+    parser.add_argument("--threads", type=int, default=1, help="torch CPU threads")
+    parser.add_argument("--dino", type=Path, help="Grounding DINO folder (real weights) for the comparison")
+    parser.add_argument("--sam2", type=Path, help="SAM 2 video folder (real weights) for the comparison")
+    parser.add_argument("--sam3", type=Path, help="SAM 3 video folder (real weights) for the comparison")
+    parser.add_argument("--names", default="red box,green box", help="object names the comparison looks for")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--frames", type=int, default=16)
-    parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--dino", type=Path)
-    parser.add_argument("--sam2", type=Path)
-    parser.add_argument("--sam3", type=Path)
-    parser.add_argument("--names", default="red box,green box")
-    args = parser.parse_args()
+    add_arguments(parser)
+    run(parser.parse_args())
+
+
+def run(args: argparse.Namespace) -> None:
     torch.set_num_threads(args.threads)
     frames = synthetic_frames(args.frames)
     print(f"{len(frames)} frames of 1280x720, torch {torch.__version__}, {args.threads} CPU thread(s)")
