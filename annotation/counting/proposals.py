@@ -338,9 +338,10 @@ def compute_objects(question: Question, *, progress=None) -> DetectedObjects:
         raise JobFailure(str(exc)) from None
     try:
         with FrameDecoder(Path(settings.MEDIA_ROOT) / video.proxy.name) as decoder:
-            frames = [(index, decoder.get(index)) for index in indices]
-        found = distinct_instances(frames, phrase, det, min_score=settings.CLUEBENCH_ASSIST_OBJECT_MIN_SCORE,
-                                   progress=progress)
+            # Decoded a window at a time, as the detector takes them: one window of frames in memory, not all.
+            found = distinct_instances(((index, decoder.get(index)) for index in indices), phrase, det,
+                                       min_score=settings.CLUEBENCH_ASSIST_OBJECT_MIN_SCORE, progress=progress,
+                                       chunk=det.config.window, total=len(indices))
     except DetectError as exc:
         raise JobFailure(str(exc)) from None
     finally:

@@ -12,13 +12,17 @@ hidden, has a smaller box than usual) and its score is the instance's best score
 
     found = distinct_instances([(120, frame_a), (150, frame_b), ...], "dog", detector)
     found[0].frame_index, found[0].box, found[0].score
+
+The frames may come from a generator: with ``chunk`` (the detector's window), they are drawn and detected one
+chunk at a time, so only one chunk of decoded frames is held at once, whatever the interval's length.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import islice
 from statistics import median
-from typing import Callable, Sequence
+from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
@@ -108,19 +112,52 @@ def first_clear(sightings: Sequence[tuple[int, InstanceBox]], *, share: float = 
     return max(sightings, key=lambda s: s[1].score)
 
 
-def distinct_instances(frames: Sequence[tuple[int, np.ndarray]], phrase: str, detector, *,
+def distinct_instances(frames: Iterable[tuple[int, np.ndarray]], phrase: str, detector, *,
                        min_score: float = 0.0, progress: Callable[[int, int], None] | None = None,
-                       ) -> list[DistinctInstance]:
+                       chunk: int | None = None, total: int | None = None) -> list[DistinctInstance]:
     """Each distinct object named ``phrase`` seen on ``frames`` (``(frame number, H x W x 3 RGB)``, in time
-    order), once, on its first clear appearance; objects whose best score is under ``min_score`` are left out."""
-    if not frames:
-        return []
-    numbers = [number for number, _ in frames]
-    if numbers != sorted(set(numbers)):
-        raise ValueError("frames must come in time order, each frame once")
-    (track,) = detector.detect([pixels for _, pixels in frames], [phrase], progress=progress)
+    order), once, on its first clear appearance; objects whose best score is under ``min_score`` are left out.
+
+    ``chunk``: detect on at most this many frames per call, drawing them from ``frames`` only then (give the
+    detector's window, so that the result is the same as in one call: its windows start afresh anyway). ``total``:
+    how many frames ``frames`` holds, for ``progress`` when it is a generator."""
+    if chunk is not None and (isinstance(chunk, bool) or not isinstance(chunk, int) or chunk < 1):
+        raise ValueError(f"chunk must be a whole number of frames, at least 1, got {chunk!r}")
+    source = iter(frames)
+    if total is None and isinstance(frames, Sequence):
+        total = len(frames)
+    numbers: list[int] = []
+    boxes: list[list[InstanceBox]] = []
+    next_instance = 0
+    while True:
+        batch = list(islice(source, chunk)) if chunk is not None else list(source)
+        if not batch:
+            break
+        batch_numbers = [number for number, _ in batch]
+        if batch_numbers != sorted(set(batch_numbers)) or (numbers and batch_numbers[0] <= numbers[-1]):
+            raise ValueError("frames must come in time order, each frame once")
+        done = len(numbers)
+        report = None
+        if progress is not None:
+            report = lambda d, t, done=done: progress(done + d, max(total or 0, done + t))  # noqa: E731
+        (track,) = detector.detect([pixels for _, pixels in batch], [phrase], progress=report)
+        del batch
+        # Numbers are per detect call: shift this call's past the ones already seen, so no two pieces share one.
+        shift, top = next_instance, next_instance - 1
+        for frame_boxes in track.frames:
+            kept = []
+            for box in frame_boxes:
+                if box.instance >= 0:
+                    box = box._replace(instance=box.instance + shift)
+                    top = max(top, box.instance)
+                kept.append(box)
+            boxes.append(kept)
+        next_instance = top + 1
+        numbers += batch_numbers
+        if chunk is None:
+            break
     found = []
-    for sightings in link(track.frames):
+    for sightings in link(boxes):
         best = max(box.score for _, box in sightings)
         if best < min_score:
             continue

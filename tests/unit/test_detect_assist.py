@@ -105,6 +105,43 @@ def test_distinct_instances_through_grounded_sam2(dino_folder, sam2_folder, fram
         distinct_instances([(5, frames[0]), (5, frames[1])], "dog", detector)
 
 
+def test_distinct_instances_in_chunks_draw_one_window_of_frames_at_a_time(dino_folder, sam2_folder, frames,
+                                                                          monkeypatch):
+    from pipeline.detect import DetectConfig, GroundedSam2
+
+    detector = GroundedSam2.load(dino_folder, sam2_folder, DetectConfig(box_threshold=0.0, text_threshold=0.0,
+                                                                        window=3, device="cpu"))
+    numbers = [10, 35, 60, 85, 110, 135, 160]
+    whole = distinct_instances(list(zip(numbers, frames)), "dog", detector)
+    assert len(whole) >= 2  # random frames and weights with no thresholds: several instances, over several windows
+
+    drawn, calls, reports = [], [], []
+
+    def lazily():
+        for number, pixels in zip(numbers, frames):
+            drawn.append(number)
+            yield number, pixels
+
+    detect = detector.detect
+
+    def counted(batch, names, progress=None):
+        calls.append((len(batch), len(drawn)))
+        return detect(batch, names, progress=progress)
+
+    monkeypatch.setattr(detector, "detect", counted)
+    chunked = distinct_instances(lazily(), "dog", detector, chunk=3, total=len(numbers),
+                                 progress=lambda done, total: reports.append((done, total)))
+    # Each call saw only its own window's frames drawn: 3, then 3 more, then the last one.
+    assert calls == [(3, 3), (3, 6), (1, 7)]
+    # The detector's windows start afresh anyway, so the proposals are the same as in one call.
+    assert chunked == whole
+    assert reports[-1] == (7, 7) and [d for d, _ in reports] == sorted(d for d, _ in reports)
+    with pytest.raises(ValueError, match="time order"):
+        distinct_instances(iter([(50, frames[0]), (60, frames[1]), (55, frames[2])]), "dog", detector, chunk=2)
+    with pytest.raises(ValueError, match="chunk"):
+        distinct_instances([], "dog", detector, chunk=0)
+
+
 def test_click_to_box_and_tracking_with_sam2(sam2_folder, frames):
     from pipeline.detect.interactive import Sam2Interactive
 
