@@ -28,6 +28,11 @@ class BoxSerializer(serializers.Serializer):
     y1 = serializers.FloatField()
     x2 = serializers.FloatField()
     y2 = serializers.FloatField()
+    origin = serializers.DictField(required=False, allow_null=True,
+                                   help_text='A new box kept from a click or a track: {"job": ID}, the job that '
+                                             'answered it; the box keeps that job\'s model as provenance.')
+    model = serializers.CharField(read_only=True, help_text="The model that proposed the box (a detector's, or that "
+                                                            "of a kept click or track); empty when drawn by hand.")
 
 
 class ClickSerializer(serializers.Serializer):

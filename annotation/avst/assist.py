@@ -4,6 +4,9 @@ event's other sampled seconds (SAM 2, or SAM 3's tracker with the sam3 backend) 
 The page asks (``request_click`` / ``request_track``), the job answers in its result, and the page shows the answer as
 proposals to confirm: nothing is written to the event until the reviewer saves it (the one write path,
 ``documents.save_event_doc``). Bad input is refused before anything is queued.
+
+A box the reviewer keeps names the job it came from (``"origin": {"job": ID}``); the save checks that answer
+(``answered_boxes``) and stores the box as the person's, with the model and version that proposed it.
 """
 
 from __future__ import annotations
@@ -11,13 +14,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 
 from annotation.avst.models import Event
 from annotation.avst.seconds import sampled_seconds
 from annotation.projects.errors import Invalid, NotEditable
 from pipeline.detect import DetectError
 from pipeline.jobs.base import JobFailure
-from pipeline.jobs.models import Job
+from pipeline.jobs.models import Job, JobState
 from pipeline.jobs.services import enqueue_job
 from pipeline.media.frames import FrameDecoder
 from pipeline.videos import detectors
@@ -110,3 +114,26 @@ def track(*, event_id: int, frame_index: int, box: list[float], progress=None) -
     found = [{"frame_index": index, "t": frames[index], "box": list(b)[:4]}
              for index, b in zip(indices, followed) if b is not None and index != frame_index]
     return {"boxes": found, "model": model.model_name, "model_version": model.model_version}
+
+
+def answered_boxes(event: Event, job_ids: set[int]) -> dict[tuple[int, int], dict]:
+    """``(job id, frame index) -> {"model", "model_version"}`` for each box that a succeeded click or track
+    job of ``event`` among ``job_ids`` answered: what a kept box may name as its origin. Jobs of other events,
+    kinds or states answer nothing."""
+    if not job_ids:
+        return {}
+    jobs = Job.objects.filter(pk__in=job_ids, kind__in=(KIND_CLICK, KIND_TRACK), state=JobState.SUCCEEDED,
+                              target_type=ContentType.objects.get_for_model(Event), target_id=event.pk)
+    answered: dict[tuple[int, int], dict] = {}
+    for job in jobs:
+        result = job.result if isinstance(job.result, dict) else {}
+        about = {"model": str(result.get("model", ""))[:100],
+                 "model_version": str(result.get("model_version", ""))[:100]}
+        if job.kind == KIND_CLICK:
+            frames = [result.get("frame_index")] if result.get("box") else []
+        else:
+            frames = [b.get("frame_index") for b in result.get("boxes", []) if isinstance(b, dict)]
+        for frame in frames:
+            if isinstance(frame, int) and not isinstance(frame, bool):
+                answered[job.pk, frame] = about
+    return answered

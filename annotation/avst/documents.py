@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from annotation.avst import hooks
+from annotation.avst.assist import answered_boxes
 from annotation.avst.models import Audibility, AVObject, BoxProposal, Event, QAPair
 from annotation.avst.qa import generate_event_qa
 from annotation.avst.seconds import sampled_seconds
@@ -62,7 +63,7 @@ def doc_of(event: Event) -> dict:
             "id": obj.pk, "name": obj.name, "audibility": obj.audibility, "source": obj.source, "state": obj.state,
             "boxes": [
                 {"id": b.pk, "frame_index": b.frame_index, "t": b.timestamp, "instance": b.instance, "x1": b.x1,
-                 "y1": b.y1, "x2": b.x2, "y2": b.y2, "score": b.score, "source": b.source}
+                 "y1": b.y1, "x2": b.x2, "y2": b.y2, "score": b.score, "source": b.source, "model": b.model}
                 for b in obj.boxes.all()
             ],
         })
@@ -146,6 +147,12 @@ def validate_event_doc(doc: dict, *, event: Event, video: Video) -> list[dict]:
         checked.append({"id": obj_id, "name": name, "audibility": audibility, "boxes": rows})
     if errors:
         raise Invalid(errors)
+    # A box kept from a click or a track names its job: it keeps that model as provenance when the job answered a
+    # box on its frame; when not (another event's job, say), it is the person's box, as drawn by hand.
+    answered = answered_boxes(event, {row["origin"] for obj in checked for row in obj["boxes"] if row["origin"]})
+    for obj in checked:
+        for row in obj["boxes"]:
+            row["origin"] = answered.get((row["origin"], row["frame_index"])) if row["origin"] else None
     return checked
 
 
@@ -176,7 +183,11 @@ def _check_box(box, video: Video, frames: dict[int, float], own_boxes: dict[int,
         return "a box needs a positive width and height", {}
     if x1 < 0 or y1 < 0 or x2 > video.width + 1e-6 or y2 > video.height + 1e-6:
         return f"the box lies outside the {video.width}x{video.height} frame", {}
-    return None, {"id": box_id, "frame_index": index, "t": frames[index], "x1": x1, "y1": y1, "x2": x2, "y2": y2}
+    origin = box.get("origin")
+    if origin is not None and (not isinstance(origin, dict) or set(origin) != {"job"} or not _is_id(origin["job"])):
+        return 'origin must be {"job": ID}: the click or track job the box came from', {}
+    return None, {"id": box_id, "frame_index": index, "t": frames[index], "x1": x1, "y1": y1, "x2": x2, "y2": y2,
+                  "origin": origin["job"] if origin is not None and box_id is None else None}
 
 
 def save_event_doc(*, event: Event, expected_version: int, doc: dict, user, accept: bool = False) -> Event:
@@ -261,7 +272,11 @@ def _box_row(avobject: AVObject, box: dict, instance: int, old: BoxProposal | No
                   state=Decision.ACCEPTED if accept else Decision.PROPOSED,
                   decided_by=user if accept else None, decided_at=now if accept else None)
     if old is None:
-        return BoxProposal(source=Source.HUMAN, **fields)
+        # A person's box; kept from a click or a track, it keeps the model and version that proposed it (no score:
+        # tracking gives none, so a score stays what marks an edited detector box).
+        origin = box["origin"] or {}
+        return BoxProposal(source=Source.HUMAN, model=origin.get("model", ""),
+                           model_version=origin.get("model_version", ""), **fields)
     same = (old.frame_index, old.x1, old.y1, old.x2, old.y2) == (box["frame_index"], box["x1"], box["y1"], box["x2"],
                                                                 box["y2"])
     # An edited model box is a person's box now; it keeps the model, version and score it came from.

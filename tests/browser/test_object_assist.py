@@ -13,6 +13,7 @@ Enter.
 """
 
 import pytest
+from playwright.sync_api import expect
 from django.contrib.auth import get_user_model
 
 from annotation.avst import assist
@@ -75,7 +76,7 @@ def test_object_proposals_and_click_to_box_in_the_workspace(page, live_server, r
     wait_saved(page, 3)
     clue = wait_for(lambda: Clue.objects.filter(question=question, proposal=first).first(), timeout=15)
     assert clue.frame_index == first.frame_index and (clue.x1, clue.y2) == (first.x1, first.y2)
-    assert page.get_by_test_id("proposal-row").count() == count - 1
+    expect(page.get_by_test_id("proposal-row")).to_have_count(count - 1, timeout=20_000)
 
     # Click-to-box: c, then one click on an object of a paused frame with no box or proposal on it.
     page.locator("body").click(position={"x": 5, "y": 5})
@@ -84,7 +85,7 @@ def test_object_proposals_and_click_to_box_in_the_workspace(page, live_server, r
         page.keyboard.press(".")
     page.wait_for_function("!document.querySelector('[data-testid=box-canvas] rect[data-ghost]')")
     page.keyboard.press("c")
-    assert page.get_by_test_id("click-to-box").get_by_role("button").get_attribute("aria-pressed") == "true"
+    expect(page.get_by_test_id("click-to-box").get_by_role("button")).to_have_attribute("aria-pressed", "true")
     page.wait_for_selector("[data-testid=box-canvas]:not(.is-disabled)")
     click_canvas(page, 0.05, 0.12)
     done = run_when_queued(proposals.KIND_CLICK, question.pk)
@@ -133,3 +134,11 @@ def test_click_then_track_a_whole_event_on_the_review_page(page, live_server, av
     ball = AVObject.objects.get(event=event, name="ball")
     wait_for(lambda: BoxProposal.objects.filter(avobject=ball).count() == len(seconds), timeout=20)
     assert sorted(BoxProposal.objects.filter(avobject=ball).values_list("frame_index", flat=True)) == seconds
+    # Each box keeps the model that proposed it (the click's, then the track's), as the person's box it now is.
+    assert set(BoxProposal.objects.filter(avobject=ball).values_list("source", "model", "score")) == \
+        {("human", "sam2", None)}
+    # The box list says so.
+    page.reload()
+    page.wait_for_selector("[data-testid=box-canvas]:not(.is-disabled)")
+    expect(page.locator("[data-testid=box-row][data-source=human]", has_text="from sam2").first).to_be_visible(
+        timeout=20_000)

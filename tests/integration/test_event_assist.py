@@ -92,3 +92,73 @@ def test_reviewers_only_and_a_missing_model_says_which_setting(avst, team, detec
     refused = api(team.reviewer).post(url(event, "click-box"), body, format="json")
     assert refused.status_code == 409 and "CLUEBENCH_DETECT_SAM2_PATH" in refused.json()["detail"]
     assert not Job.objects.filter(kind__in=[assist.KIND_CLICK, assist.KIND_TRACK]).exists()
+
+
+def test_kept_click_and_tracked_boxes_keep_the_model_that_proposed_them(avst, team, detect_settings):
+    from django.urls import reverse
+
+    from annotation.avst.models import Event
+
+    project, video, event = avst
+    client = api(team.reviewer)
+    doc_url = reverse("eventdoc-detail", args=[event.pk])
+    seconds = frames_of(event)
+    clicked = client.post(url(event, "click-box"), {"frame_index": seconds[0], "x": 40, "y": 70}, format="json")
+    click = finish(clicked)
+    tracked = client.post(url(event, "track"), {"frame_index": seconds[0], "box": click["box"]}, format="json")
+    track = finish(tracked)
+    click_job, track_job = clicked.json()["id"], tracked.json()["id"]
+    later = track["boxes"][0]
+
+    # The visible-only "ball" had no box: the clicked box (moved a little), one tracked box, one drawn by hand,
+    # one naming a job that answered nothing on its frame, and one naming another event's job.
+    other = Event.objects.create(video=video, number=2, label="another", start=0.3, end=3.2)
+    asked = client.post(url(other, "track"), {"frame_index": seconds[0], "box": click["box"]}, format="json")
+    assert seconds[2] in {b["frame_index"] for b in finish(asked)["boxes"]}
+    foreign = Job.objects.get(pk=asked.json()["id"])
+    doc = client.get(doc_url).json()
+    objects = [{"id": o["id"], "name": o["name"], "audibility": o["audibility"],
+                "boxes": [{k: b[k] for k in ("id", "frame_index", "x1", "y1", "x2", "y2")} for b in o["boxes"]]}
+               for o in doc["objects"]]
+    ball = next(o for o in objects if o["name"] == "ball")
+    x1, y1, x2, y2 = click["box"]
+    ball["boxes"] = [
+        {"frame_index": seconds[0], "x1": x1 + 1, "y1": y1, "x2": x2, "y2": y2, "origin": {"job": click_job}},
+        {"frame_index": later["frame_index"], **dict(zip(("x1", "y1", "x2", "y2"), later["box"])),
+         "origin": {"job": track_job}},
+        {"frame_index": seconds[2], "x1": 5, "y1": 5, "x2": 50, "y2": 50, "origin": {"job": click_job}},
+    ]
+    dog = next(o for o in objects if o["name"] == "dog")
+    dog["boxes"].append({"frame_index": seconds[2], "x1": 1, "y1": 1, "x2": 9, "y2": 9,
+                         "origin": {"job": foreign.pk}})
+    response = client.put(doc_url, {"version": doc["version"], "objects": objects}, format="json")
+    assert response.status_code == 200, response.content
+
+    def row(name, frame):
+        return BoxProposal.objects.get(avobject__event=event, avobject__name=name, frame_index=frame,
+                                       x1__gte=1 if name == "dog" else 0, x1__lt=10 if name == "dog" else 10_000)
+
+    for kept in (row("ball", seconds[0]), row("ball", later["frame_index"])):
+        assert (kept.source, kept.model, kept.score) == ("human", "sam2", None)
+        assert kept.model_version == click["model_version"]
+    assert (row("ball", seconds[2]).source, row("ball", seconds[2]).model) == ("human", "")  # not the click's frame
+    assert row("dog", seconds[2]).model == ""  # another event's job is no origin
+    # The document says where each box came from, and a later save keeps it.
+    saved = client.get(doc_url).json()
+    boxes = {b["frame_index"]: b for o in saved["objects"] if o["name"] == "ball" for b in o["boxes"]}
+    assert boxes[seconds[0]]["model"] == "sam2" and boxes[seconds[2]]["model"] == ""
+    again = [{"id": o["id"], "name": o["name"], "audibility": o["audibility"],
+              "boxes": [{k: b[k] for k in ("id", "frame_index", "x1", "y1", "x2", "y2")} for b in o["boxes"]]}
+             for o in saved["objects"]]
+    assert client.put(doc_url, {"version": saved["version"], "objects": again, "accept": True},
+                      format="json").status_code == 200
+    assert row("ball", later["frame_index"]).model == "sam2"
+
+    # A malformed origin is refused, naming the box.
+    ball = next(o for o in again if o["name"] == "ball")
+    ball["boxes"].append({"frame_index": seconds[1], "x1": 5, "y1": 5, "x2": 50, "y2": 50, "origin": {"job": "7"}})
+    version = client.get(doc_url).json()["version"]
+    response = client.put(doc_url, {"version": version, "objects": again}, format="json")
+    assert response.status_code == 400
+    index = next(i for i, o in enumerate(again) if o["name"] == "ball")
+    assert set(response.data["errors"]) == {f"objects[{index}].boxes[{len(ball['boxes']) - 1}]"}

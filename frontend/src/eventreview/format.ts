@@ -9,11 +9,15 @@ export function formatSeconds(t: number): string {
 /** "0.83" for a score, "" without one. */
 export const formatScore = (score: number | null): string => (score === null ? '' : score.toFixed(2));
 
-/** Where a box came from, in words: "model 0.83", "model 0.83 · edited", "human", "new". */
+/**
+ * Where a box came from, in words: "model 0.83", "model 0.83 · edited", "human", "new", and for a box kept from a
+ * click or a track "new · from sam2" (then "human · from sam2").
+ */
 export function boxOrigin(box: ReviewBox): string {
   const parts: string[] = [];
   if (box.score !== null) parts.push(`model ${formatScore(box.score)}`);
   else parts.push(box.id === null ? 'new' : 'human');
+  if (box.score === null && box.machine !== '') parts.push(`from ${box.machine}`);
   if (isEdited(box)) parts.push('edited');
   return parts.join(' · ');
 }

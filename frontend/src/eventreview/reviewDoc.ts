@@ -16,6 +16,8 @@ export interface ReviewBox extends PutBox {
   source: Source;
   /** A model box's coordinates as the detector proposed them (as loaded); null for others. */
   model: Box | null;
+  /** The model that proposed the box (detector, click or track); '' when drawn by hand. */
+  machine: string;
 }
 
 export interface ReviewObject {
@@ -70,6 +72,7 @@ export function reviewDocOf(doc: EventDoc): ReviewDoc {
         score: b.score,
         source: b.source,
         model: b.source === 'model' ? { x1: b.x1, y1: b.y1, x2: b.x2, y2: b.y2 } : null,
+        machine: b.model ?? '',
       })),
     })),
   };
@@ -116,7 +119,15 @@ export function putObjects(doc: ReviewDoc): PutObject[] {
     id: o.id,
     name: o.name.trim(),
     audibility: o.audibility,
-    boxes: o.boxes.map((b) => ({ id: b.id, frame_index: b.frame_index, x1: b.x1, y1: b.y1, x2: b.x2, y2: b.y2 })),
+    boxes: o.boxes.map((b) => ({
+      id: b.id,
+      frame_index: b.frame_index,
+      x1: b.x1,
+      y1: b.y1,
+      x2: b.x2,
+      y2: b.y2,
+      ...(b.id === null && b.origin !== undefined ? { origin: b.origin } : {}),
+    })),
   }));
 }
 

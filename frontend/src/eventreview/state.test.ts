@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { placeErrors } from './errors';
 import { makeDoc } from './fixtures';
+import { boxOrigin } from './format';
 import { boxesAt, colorAt, countsBySecond, findBox, isEdited, putBody, validate } from './reviewDoc';
 import { canRedo, canUndo, initialState, isDirty, reviewReducer, type ReviewAction, type ReviewState } from './state';
 import type { EventDoc } from './types';
@@ -50,6 +51,25 @@ describe('the working copy', () => {
 });
 
 describe('reviewReducer', () => {
+  it('a box kept from a click or a track names its job in the PUT body, until the server has given it an id', () => {
+    const origin = { job: 31, model: 'sam2' };
+    const s = run(start(), { type: 'addBox', objectKey: 'o8', frameIndex: 60, box: box(100, 200, 300, 400), origin });
+    const added = findBox(s.present, 'new-1')!.box;
+    expect(added).toMatchObject({ source: 'human', score: null, machine: 'sam2' });
+    expect(boxOrigin(added)).toBe('new · from sam2');
+    expect(isEdited(added)).toBe(false);
+    expect(putBody(3, s.present).objects[1]!.boxes[1]).toEqual(
+      { id: null, frame_index: 60, x1: 100, y1: 200, x2: 300, y2: 400, origin: { job: 31 } });
+    // Saved: the server's box, which says the model it came from; its origin is not sent again.
+    const doc = makeDoc();
+    doc.objects[1]!.boxes.push({ id: 95, frame_index: 60, t: 2.4, instance: 0, x1: 100, y1: 200, x2: 300, y2: 400,
+      score: null, source: 'human', model: 'sam2' });
+    const loaded = start(doc);
+    expect(boxOrigin(findBox(loaded.present, 'b95')!.box)).toBe('human · from sam2');
+    expect(putBody(3, loaded.present).objects[1]!.boxes[1]).toEqual(
+      { id: 95, frame_index: 60, x1: 100, y1: 200, x2: 300, y2: 400 });
+  });
+
   it('adds a box to an object at a frame: a new human box with id null, undoable', () => {
     const s = run(start(), { type: 'addBox', objectKey: 'o8', frameIndex: 60, box: box(300, 400, 100, 200) });
     expect(s.created).toBe('new-1');
@@ -62,6 +82,7 @@ describe('reviewReducer', () => {
       { id: 93, frame_index: 35, x1: 600, y1: 100, x2: 800, y2: 700 },
       { id: null, frame_index: 60, x1: 100, y1: 200, x2: 300, y2: 400 },
     ]);
+    expect(boxOrigin(added.box)).toBe('new');
     const undone = run(s, { type: 'undo' });
     expect(findBox(undone.present, 'new-1')).toBeUndefined();
     expect(isDirty(undone)).toBe(false);

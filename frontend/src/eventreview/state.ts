@@ -29,8 +29,14 @@ export interface ReviewState extends Undoable<ReviewDoc> {
   created: string | null;
 }
 
+/** Where a box kept from a click or a track came from: the job that answered it, and its model. */
+export interface BoxOrigin {
+  job: number;
+  model: string;
+}
+
 export type ReviewAction =
-  | { type: 'addBox'; objectKey: string; frameIndex: number; box: Box }
+  | { type: 'addBox'; objectKey: string; frameIndex: number; box: Box; origin?: BoxOrigin }
   | { type: 'changeBox'; boxKey: string; box: Box; at?: number }
   | { type: 'deleteBox'; boxKey: string }
   | { type: 'addObject'; name?: string; audibility?: Audibility }
@@ -125,6 +131,8 @@ export function reviewReducer(state: ReviewState, action: ReviewAction): ReviewS
         score: null,
         source: 'human',
         model: null,
+        machine: action.origin?.model ?? '',
+        ...(action.origin !== undefined ? { origin: { job: action.origin.job } } : {}),
       };
       const next = mapObject(doc, action.objectKey, (o) => ({ ...o, boxes: [...o.boxes, added] }));
       return { ...record(state, next), nextKey: state.nextKey + 1, created: key };

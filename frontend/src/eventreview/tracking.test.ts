@@ -5,7 +5,7 @@ import { nextPending, pendingFrom, trackedCanvasBoxes } from './tracking';
 const doc = (frames: number[]): ReviewDoc => ({
   objects: [{
     key: 'o1', id: 1, name: 'ball', audibility: 'visible_only', source: 'model', color: '#f00',
-    boxes: frames.map((f, i) => ({ key: `b${i}`, id: i, frame_index: f, x1: 0, y1: 0, x2: 5, y2: 5, score: null, source: 'human', model: null })),
+    boxes: frames.map((f, i) => ({ key: `b${i}`, id: i, frame_index: f, x1: 0, y1: 0, x2: 5, y2: 5, score: null, source: 'human', model: null, machine: '' })),
   }],
 });
 
@@ -24,6 +24,11 @@ describe('tracked boxes', () => {
     expect(pending[0]).toEqual({ objectKey: 'o1', frame_index: 7, t: 0.3, box: [1, 2, 30, 40] });
     expect(pendingFrom(null, 'o1', doc([]))).toEqual([]);
     expect(pendingFrom({ boxes: 'no' }, 'o1', doc([]))).toEqual([]);
+  });
+
+  it('carry the job that answered them, to keep as the boxes\' origin', () => {
+    const pending = pendingFrom(answer, 'o1', doc([82]), { job: 12, model: 'sam2' });
+    expect(pending.map((p) => p.origin)).toEqual([{ job: 12, model: 'sam2' }, { job: 12, model: 'sam2' }]);
   });
 
   it('are drawn dashed on their second only; the next to confirm follows in time, then wraps', () => {

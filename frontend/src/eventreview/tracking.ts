@@ -5,19 +5,22 @@
  */
 import type { CanvasBox } from '../components';
 import type { ReviewDoc } from './reviewDoc';
+import type { BoxOrigin } from './state';
 
 export interface TrackedBox {
   objectKey: string;
   frame_index: number;
   t: number;
   box: [number, number, number, number];
+  /** The track job that answered it, kept with the box as provenance. */
+  origin?: BoxOrigin;
 }
 
 export const TRACKED_COLOR = '#9ca3af';
 export const trackedKey = (frame: number): string => `tracked-${frame}`;
 
 /** The answer's boxes for `objectKey`, minus the seconds where the object has a box, in time order. */
-export function pendingFrom(result: unknown, objectKey: string, doc: ReviewDoc): TrackedBox[] {
+export function pendingFrom(result: unknown, objectKey: string, doc: ReviewDoc, origin?: BoxOrigin): TrackedBox[] {
   const boxes = (result as { boxes?: unknown } | null)?.boxes;
   if (!Array.isArray(boxes)) return [];
   const object = doc.objects.find((o) => o.key === objectKey);
@@ -29,7 +32,7 @@ export function pendingFrom(result: unknown, objectKey: string, doc: ReviewDoc):
     if (taken.has(b.frame_index)) continue;
     const [x1, y1, x2, y2] = b.box.map(Number) as [number, number, number, number];
     if (!(x2 > x1 && y2 > y1)) continue;
-    found.push({ objectKey, frame_index: b.frame_index, t: b.t, box: [x1, y1, x2, y2] });
+    found.push({ objectKey, frame_index: b.frame_index, t: b.t, box: [x1, y1, x2, y2], ...(origin ? { origin } : {}) });
   }
   return found.sort((a, b) => a.t - b.t);
 }

@@ -21,6 +21,8 @@ export interface EventBoxDoc {
   /** The detector's confidence (model boxes); null for boxes drawn by a person. */
   score: number | null;
   source: Source;
+  /** The model that proposed the box (a detector, or a click or track kept by a person); '' when drawn by hand. */
+  model?: string;
 }
 
 export interface EventObjectDoc {
@@ -96,6 +98,8 @@ export interface PutBox {
   y1: number;
   x2: number;
   y2: number;
+  /** A new box kept from a click or a track: the job that answered it (the server keeps its model as provenance). */
+  origin?: { job: number };
 }
 
 export interface PutObject {

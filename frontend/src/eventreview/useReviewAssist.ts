@@ -6,6 +6,9 @@ import type { AssistUrls } from './types';
 import type { ReviewCommands } from './useReviewCommands';
 import type { ReviewDocHandle } from './useReviewDoc';
 
+/** The model a click or track job names in its answer ('' when it names none). */
+const modelOf = (result: Record<string, unknown>): string => (typeof result.model === 'string' ? result.model : '');
+
 /**
  * Click-to-box and tracking on the review page. `c` arms click-to-box: a click on the frame asks for the box of
  * the object under it (gpu queue) and adds it to the selected object, to adjust. `t` follows the selected box
@@ -53,7 +56,8 @@ export function useReviewAssist(
       return;
     }
     const [x1, y1, x2, y2] = box.map(Number) as [number, number, number, number];
-    if (apply({ type: 'addBox', objectKey: object.key, frameIndex: frame, box: { x1, y1, x2, y2 } })) {
+    const origin = { job: outcome.job, model: modelOf(outcome.result) };
+    if (apply({ type: 'addBox', objectKey: object.key, frameIndex: frame, box: { x1, y1, x2, y2 }, origin })) {
       dispatch({ type: 'select', boxKey: review.session.store.getState().created });
       hint(`Box of ${object.name.trim() || 'the object'} from your click: adjust it if needed (t: follow it).`);
     }
@@ -75,7 +79,8 @@ export function useReviewAssist(
       hint(`No tracking: ${outcome.message}`);
       return;
     }
-    const found = pendingFrom(outcome.result, object.key, review.session.store.getState().present);
+    const origin = { job: outcome.job, model: modelOf(outcome.result) };
+    const found = pendingFrom(outcome.result, object.key, review.session.store.getState().present, origin);
     setPending(found);
     if (found.length === 0) {
       hint('The object was not found at any other second without a box.');
@@ -96,7 +101,7 @@ export function useReviewAssist(
     if (here === undefined) return false;
     if (keep && findObject(present, here.objectKey) !== undefined) {
       const [x1, y1, x2, y2] = here.box;
-      apply({ type: 'addBox', objectKey: here.objectKey, frameIndex: here.frame_index, box: { x1, y1, x2, y2 } });
+      apply({ type: 'addBox', objectKey: here.objectKey, frameIndex: here.frame_index, box: { x1, y1, x2, y2 }, origin: here.origin });
     }
     const next = nextPending(pending, here.frame_index);
     setPending(pending.filter((p) => p.frame_index !== here.frame_index));

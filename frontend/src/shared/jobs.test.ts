@@ -20,7 +20,7 @@ describe('runJob', () => {
       json(200, { id: 4, state: 'succeeded', error: '', result: { box: [1, 2, 3, 4] } }),
     ]);
     const outcome = await runJob(fetchImpl, '/click/', 'tok', { x: 1 }, '/api/v1/jobs/{id}/', noWait);
-    expect(outcome).toEqual({ kind: 'ok', result: { box: [1, 2, 3, 4] } });
+    expect(outcome).toEqual({ kind: 'ok', job: 4, result: { box: [1, 2, 3, 4] } });
     expect(fetchImpl.mock.calls.map(([url]) => String(url))).toEqual(['/click/', '/api/v1/jobs/4/', '/api/v1/jobs/4/']);
     const init = fetchImpl.mock.calls[0]![1]!;
     expect(init.method).toBe('POST');

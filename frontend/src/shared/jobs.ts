@@ -11,7 +11,10 @@ export interface JobAnswer {
   result: Record<string, unknown>;
 }
 
-export type JobOutcome = { kind: 'ok'; result: Record<string, unknown> } | { kind: 'error'; message: string };
+/** `job`: the job's id, which a kept answer names as its origin. */
+export type JobOutcome =
+  | { kind: 'ok'; job: number; result: Record<string, unknown> }
+  | { kind: 'error'; message: string };
 
 const ENDED = new Set(['succeeded', 'failed', 'cancelled']);
 
@@ -61,7 +64,7 @@ export async function runJob(
   if (job.state !== 'succeeded') {
     return { kind: 'error', message: job.error || `The job was ${job.state}.` };
   }
-  return { kind: 'ok', result: job.result ?? {} };
+  return { kind: 'ok', job: job.id, result: job.result ?? {} };
 }
 
 /** The first field message of a DRF 400 ({field: [message]} or {errors: {field: message}}). */
