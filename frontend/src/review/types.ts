@@ -4,34 +4,9 @@
  * timeline; boxes are proxy pixels on the frame `frame_index`.
  */
 import type { ThumbnailsIndex } from '../components';
+import type { BoxClue, Category, Clue, Cluster, EventClue } from '../shared/clues';
 
-export type Category = 'event' | 'object' | 'attribute';
-
-export interface EventClue {
-  kind: 'event';
-  start: number;
-  end: number;
-  /** The machine proposal a person accepted to make this clue. */
-  proposal?: number;
-}
-
-export interface BoxClue {
-  kind: 'object' | 'attribute';
-  frame_index: number;
-  x1: number;
-  y1: number;
-  x2: number;
-  y2: number;
-  /** The attribute cluster's name; '' for object clues. */
-  cluster: string;
-}
-
-export type Clue = EventClue | BoxClue;
-
-export interface Cluster {
-  name: string;
-  color: string;
-}
+export type { BoxClue, Category, Clue, Cluster, EventClue };
 
 /** The question under review; a blind one (double annotation) comes without count, clusters and clues. */
 export interface ReviewQuestion {

@@ -3,41 +3,14 @@
  * Times are seconds on the proxy's timeline; boxes are proxy pixels on the frame `frame_index`.
  */
 import type { ThumbnailsIndex } from '../components';
+import type { BoxClue, Category, Clue, Cluster, EventClue } from '../shared/clues';
+
+export type { BoxClue, Category, Clue, Cluster, EventClue };
 
 export type { ThumbnailsIndex };
 
-export type Category = 'event' | 'object' | 'attribute';
 export type Modality = 'V' | 'A' | 'V2A' | 'A2V' | 'AV';
 export type QuestionStateName = 'draft' | 'answered' | 'arbitration' | 'pooled' | 'rejected' | 'second_pass';
-
-export interface EventClue {
-  kind: 'event';
-  start: number;
-  end: number;
-  /** The machine proposal a person accepted to make this clue (its provenance); absent when drawn by hand. */
-  proposal?: number;
-}
-
-export interface BoxClue {
-  kind: 'object' | 'attribute';
-  frame_index: number;
-  x1: number;
-  y1: number;
-  x2: number;
-  y2: number;
-  /** The attribute cluster's name; '' for object clues. */
-  cluster: string;
-  /** The machine proposal (a detection, or the box of a click) a person accepted to make this clue. */
-  proposal?: number;
-}
-
-export type Clue = EventClue | BoxClue;
-
-export interface Cluster {
-  name: string;
-  /** CSS colour, e.g. '#e6194b'. */
-  color: string;
-}
 
 export interface QuestionDoc {
   id: number;
