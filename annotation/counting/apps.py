@@ -12,5 +12,7 @@ class CountingConfig(AppConfig):
     def ready(self):
         from annotation.counting import selectors, tasks  # noqa: F401 (registers stage 1's job kind)
         from annotation.projects import hooks
+        from pipeline.jobs import hooks as job_hooks
 
         hooks.summary_sections.plug(selectors.summary_sections)
+        job_hooks.hidden_jobs.plug(selectors.hidden_jobs)

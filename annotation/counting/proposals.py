@@ -187,8 +187,8 @@ def store(*, question_id: int, result: EventProposals, interval: tuple[float, fl
     interval changed since the computation read it (another computation is queued then)."""
     with transaction.atomic():
         question = Question.objects.select_for_update().get(pk=question_id)
-        if (question.ref_start, question.ref_end) != interval:
-            return {"stored": 0, "skipped": "the reference interval changed; a new computation is queued"}
+        if (question.ref_start, question.ref_end) != interval or question.category != Category.EVENT:
+            return {"stored": 0, "skipped": "the question changed while it was computed; a new computation is queued"}
         existing = list(ClueProposal.objects.select_for_update().filter(question=question, kind=Category.EVENT))
         linked = set(question.clues.exclude(proposal=None).values_list("proposal_id", flat=True))
         decided = [p for p in existing if p.state != Decision.PROPOSED or p.pk in linked]

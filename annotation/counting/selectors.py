@@ -1,7 +1,9 @@
 """Reads of CG-AV-Counting: stage 1 per video, and the counting stages of a project's summary."""
 
-from django.db.models import Count
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Q
 
+from annotation.counting import hooks
 from annotation.counting.models import CandidateQuestion, Question, QuestionState
 from annotation.projects.models import Decision, Project, ProjectKind
 from annotation.projects.selectors import state_counts
@@ -40,3 +42,10 @@ def summary_sections(*, project: Project) -> list[dict]:
             ),
         },
     ]
+
+
+def hidden_jobs(*, user) -> Q:
+    """The jobs of questions hidden from the user (plugged into the jobs app): a blind second annotator must not
+    read the first pass's click-to-box jobs, whose point and box are its clues, nor the first annotator theirs."""
+    hidden = Question.objects.filter(hooks.hidden_questions(user=user)).values("pk")
+    return Q(target_type=ContentType.objects.get_for_model(Question), target_id__in=hidden)

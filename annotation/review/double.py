@@ -21,11 +21,11 @@ from django.db.models import Q
 from django.utils import timezone
 
 from annotation.counting.clues import clue_list
-from annotation.counting.models import Question, QuestionState
+from annotation.counting.models import ProposalSource, Question, QuestionState
 from annotation.counting.workspace import clue_count, doc_of
 from annotation.projects import audit, selectors
 from annotation.projects.errors import Invalid, NotEditable
-from annotation.projects.models import AuditEntry
+from annotation.projects.models import AuditEntry, Decision
 from annotation.projects.permissions import Capability
 from annotation.review.models import ReviewItem, ReviewQueue, ReviewState
 from benchmark.metrics import agreement
@@ -86,6 +86,10 @@ def start_second_pass(*, item: ReviewItem, user) -> Question:
         # The previous claimer left it: the new one starts blind, without their predecessor's count and clues.
         before = doc_of(second)
         second.clues.all().delete()
+        # Nor their proposals' decisions, nor the boxes of their clicks (each one of their clues).
+        second.proposals.exclude(source=ProposalSource.DETECTOR).delete()
+        second.proposals.exclude(state=Decision.PROPOSED).update(state=Decision.PROPOSED, decided_by=None,
+                                                                 decided_at=None)
         second.drafted_answer = None
         second.clusters = []
         second.annotator = second.claimed_by = user

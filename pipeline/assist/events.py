@@ -121,7 +121,13 @@ def detect_events(samples: np.ndarray, sample_rate: int, *, offset: float = 0.0,
         if e - s < params.min_duration:
             continue
         score = 1.0 / (1.0 + math.exp(-(peak - params.score_mid_db) / params.score_slope_db))
-        out.append(SoundEvent(start=round(s, 3), end=round(e, 3), score=round(score, 4), peak_db=round(peak, 2)))
+        # Milliseconds, rounded inward at the bounds: an event clipped to an interval that ends at the video's end
+        # (4.0106 s, say) must not end after it (4.011 s), or no clue could be made of it.
+        s = max(round(s, 3), math.ceil(lo * 1000 - 1e-6) / 1000)
+        e = min(round(e, 3), math.floor(hi * 1000 + 1e-6) / 1000)
+        if e <= s:
+            continue
+        out.append(SoundEvent(start=s, end=e, score=round(score, 4), peak_db=round(peak, 2)))
     return out
 
 

@@ -6,17 +6,19 @@ from django.db.models import Count, Q, QuerySet, Sum
 
 from annotation.projects.permissions import Capability
 from annotation.projects.selectors import projects_for
+from pipeline.jobs import hooks
 from pipeline.jobs.models import Job, LLMCall, LLMOutcome
 
 
 def jobs_visible_to(*, user, project=None) -> QuerySet[Job]:
-    """Jobs of the projects the user belongs to; jobs of no project only for staff."""
+    """Jobs of the projects the user belongs to, but for those of things hidden from them (``hooks.hidden_jobs``);
+    jobs of no project only for staff."""
     if not user.is_authenticated:
         return Job.objects.none()
     visible = Q(project__in=projects_for(user=user, capability=Capability.VIEW))
     if user.is_staff:
         visible |= Q(project__isnull=True)
-    jobs = Job.objects.filter(visible).select_related("project")
+    jobs = Job.objects.filter(visible).exclude(hooks.hidden_jobs(user=user)).select_related("project")
     if project is not None:
         jobs = jobs.filter(project=project)
     return jobs

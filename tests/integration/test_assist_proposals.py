@@ -275,3 +275,47 @@ def test_the_admin_shows_proposals_read_only(team, ready_video, django_user_mode
     assert "acoustic-onsets" in html
     # The clue's provenance is shown, not a choice of every proposal of every project.
     assert 'name="clues-0-proposal"' not in html
+
+
+def test_a_computation_finished_after_a_category_change_stores_nothing(team, ready_video):
+    from pipeline.assist.events import SoundEvent
+    from pipeline.assist.propose import EventProposals
+
+    q = stage3(team, ready_video)
+    interval = (q.ref_start, q.ref_end)
+    ClueProposal.objects.filter(question=q).delete()
+    # While the job computed, the annotator made it an object question.
+    doc = api(team.annotator).get(url(q)).json()
+    assert api(team.annotator).put(url(q), {**doc, "category": "object", "clues": []}, format="json").status_code == 200
+    result = EventProposals(events=[SoundEvent(start=0.5, end=0.7, score=0.9)], candidates=1, model="acoustic",
+                            model_version="v1")
+    outcome = proposals.store(question_id=q.pk, result=result, interval=interval)
+    assert outcome["stored"] == 0 and "changed" in outcome["skipped"]
+    assert not ClueProposal.objects.filter(question=q, kind="event").exists()
+
+
+def test_an_event_proposal_that_runs_to_the_videos_end_can_be_accepted(team, ready_video):
+    import numpy as np
+
+    from pipeline.assist.events import detect_events
+    from pipeline.assist.propose import EventProposals
+
+    duration = 4.0106  # not a whole number of milliseconds, as probed lengths rarely are
+    ready_video.duration = duration
+    ready_video.save(update_fields=["duration"])
+    q = stage3(team, ready_video, interval=(2.0, duration))
+    rate = 16000
+    t = np.arange(int(duration * rate)) / rate
+    x = np.random.default_rng(0).normal(0, 0.01, len(t)).astype(np.float32)
+    x[t > 3.7] += (0.5 * np.sin(2 * np.pi * 1000 * t[t > 3.7])).astype(np.float32)
+    found = detect_events(x, rate, start=q.ref_start, end=q.ref_end)
+    ClueProposal.objects.filter(question=q).delete()
+    proposals.store(question_id=q.pk, result=EventProposals(events=found, candidates=len(found), model="acoustic",
+                                                            model_version="v1"),
+                    interval=(q.ref_start, q.ref_end))
+    last = ClueProposal.objects.filter(question=q).order_by("-end").first()
+    assert last is not None and last.end <= duration
+    version = api(team.annotator).get(url(q)).json()["version"]
+    response = api(team.annotator).post(url(q, f"proposals/{last.pk}/accept/"), {"version": version}, format="json")
+    assert response.status_code == 200, response.content
+    assert Clue.objects.filter(question=q, proposal=last, end=last.end).exists()

@@ -375,3 +375,64 @@ def test_scoring_part_of_a_truth_refuses_a_prediction_outside_it(team, video, tm
     with pytest.raises(services.ReleaseError, match="only a human baseline"):
         services.submit_predictions(release=release, model_name="m", upload=predictions.open("rb"),
                                     scored_indices=[0], dispatch=False)
+
+
+def test_click_jobs_stay_as_blind_as_the_questions_they_are_about(team, video, second_annotator):
+    from annotation.counting import proposals
+    from pipeline.jobs.models import Job
+    from pipeline.jobs.services import enqueue_job
+
+    first = pooled_question(video, team.annotator, category="object", boxes=TWO_BOXES[:1])
+    # The first annotator's click while annotating: its point and answer are one of their clues.
+    mine = enqueue_job(kind=proposals.KIND_CLICK, project=team.project, target=first, dispatch=False,
+                       params={"question_id": first.pk, "frame_index": 250, "x": 5.0, "y": 5.0})
+    Job.objects.filter(pk=mine.pk).update(result={"proposal": {"frame_index": 250, "box": [0.0, 0.0, 10.0, 10.0]}})
+    double_item(team, first)
+    review.claim_next(project=team.project, queue="double", user=second_annotator)
+    second = Question.objects.get(second_pass_of=first)
+    theirs = enqueue_job(kind=proposals.KIND_CLICK, project=team.project, target=second, dispatch=False,
+                         params={"question_id": second.pk, "frame_index": 250, "x": 25.0, "y": 25.0})
+
+    def listed(user):
+        page = api(user).get(f"/api/v1/jobs/?project={team.project.pk}").json()
+        return {row["id"] for row in page.get("results", page)}
+
+    # Each side sees its own click, never the other's: not listed, not readable, not on the jobs page.
+    assert mine.pk not in listed(second_annotator) and theirs.pk in listed(second_annotator)
+    assert api(second_annotator).get(f"/api/v1/jobs/{mine.pk}/").status_code == 404
+    assert theirs.pk not in listed(team.annotator) and mine.pk in listed(team.annotator)
+    assert api(team.annotator).get(f"/api/v1/jobs/{theirs.pk}/").status_code == 404
+    # A reviewer, who may see both passes, sees both.
+    assert {mine.pk, theirs.pk} <= listed(team.reviewer)
+
+
+def test_a_restarted_second_pass_shows_nothing_of_the_predecessors_proposals(team, video, second_annotator,
+                                                                             django_user_model):
+    from annotation.counting.models import ClueProposal
+
+    third = django_user_model.objects.create_user(username="third", password="pw")
+    Membership.objects.create(project=team.project, user=third, role=Role.ANNOTATOR)
+    first = pooled_question(video, team.annotator, category="object", boxes=TWO_BOXES[:1])
+    item = double_item(team, first)
+    review.claim_next(project=team.project, queue="double", user=second_annotator)
+    second = Question.objects.get(second_pass_of=first)
+    fps = second.video.fps
+    clicked = ClueProposal.objects.create(question=second, kind="object", source="click", frame_index=250,
+                                          timestamp=250.5 / fps, x1=5, y1=5, x2=50, y2=50, score=0.9, model="sam2",
+                                          model_version="v")
+    found = ClueProposal.objects.create(question=second, kind="object", frame_index=250, timestamp=250.5 / fps,
+                                        x1=60, y1=5, x2=90, y2=50, score=0.8, model="grounded-sam2",
+                                        model_version="v")
+    client = api(second_annotator)
+    doc = client.get(doc_url(second)).data
+    clue = {"kind": "object", "frame_index": 250, "x1": 5, "y1": 5, "x2": 50, "y2": 50, "cluster": "",
+            "proposal": clicked.pk}
+    saved = client.put(doc_url(second), {**doc, "drafted_answer": 1, "clues": [clue],
+                                         "rejected_proposals": [found.pk]}, format="json")
+    assert saved.status_code == 200, saved.content
+    # They leave it; the next claimer starts blind: no clicks of theirs, and the detector's proposals undecided.
+    ReviewItem.objects.filter(pk=item.pk).update(claimed_at=timezone.now() - review.CLAIM_TTL - timedelta(seconds=1))
+    assert review.claim_next(project=team.project, queue="double", user=third) == item
+    listed = api(third).get(reverse("questiondoc-detail", args=[second.pk]) + "proposals/").json()["proposals"]
+    assert [(p["id"], p["state"]) for p in listed] == [(found.pk, "proposed")]
+    assert not ClueProposal.objects.filter(pk=clicked.pk).exists()

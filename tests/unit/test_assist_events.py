@@ -63,6 +63,16 @@ def test_events_are_clipped_to_the_interval_and_placed_on_the_timeline():
     assert quiet[0].score < loud[0].score
 
 
+def test_an_event_clipped_at_an_interval_end_between_milliseconds_stays_inside_it():
+    # A video of 4.0106 s (probed lengths are rarely whole milliseconds), the interval drawn to its very end, and a
+    # sound that lasts to the end: the event ends at 4.010, not at 4.011 (after the video), and starts inside too.
+    duration = 4.0106
+    x = gen.render_tones([gen.Tone(3.6, 1.0, 1000.0)], 5.0, sample_rate=RATE, seed=3)[: int(duration * RATE)]
+    found = events.detect_events(x, RATE, start=3.7003, end=duration)
+    assert found and found[-1].end == 4.010 and found[0].start == 3.701
+    assert all(3.7003 <= e.start < e.end <= duration for e in found)
+
+
 def test_iou_and_matching():
     assert events.iou((0, 1), (0.5, 1.5)) == pytest.approx(1 / 3)
     assert events.match([(0, 1), (0.1, 1.0), (5, 6)], [(0, 1), (2, 3)]) == 1
