@@ -27,7 +27,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 
-from annotation.counting.models import Category, ClueProposal, Question, QuestionState
+from annotation.counting.models import Category, ClueProposal, ProposalSource, Question, QuestionState
 from annotation.projects.settings import vocabulary
 from annotation.projects.errors import Invalid, NotEditable
 from annotation.projects.models import Decision
@@ -350,23 +350,41 @@ def compute_objects(question: Question, *, progress=None) -> DetectedObjects:
                            model_version=det.model_version[:100])
 
 
-def same_object(a: tuple[int, tuple], b: tuple[int, tuple], *, frames: int) -> bool:
-    """Two boxes are one object when they lie on frames at most ``frames`` apart and overlap by IoU 0.5."""
-    return abs(a[0] - b[0]) <= frames and iou(a[1], b[1]) >= SAME_EVENT
+def overlap(sightings: list[tuple[int, tuple]], other: tuple[int, tuple], *, near: int, span: tuple[int, int]) -> float:
+    """How well a found object (its boxes on the sampled frames it was seen on) covers ``other``, a box on one
+    frame: the best IoU among its sightings at most ``near`` frames away. A box outside the searched ``span`` of
+    frames (the reference interval moved since it was decided) counts as on the span's nearest end, so an object
+    seen there still covers it."""
+    frame = min(max(other[0], span[0]), span[1])
+    return max((iou(box, other[1]) for f, box in sightings if abs(f - frame) <= near), default=0.0)
 
 
-def _pair(candidates: list[tuple[int, tuple]], others: list[tuple[int, tuple]], near: int) -> dict[int, int]:
-    """Candidate index -> other index, one-to-one, best overlaps first, among pairs that are the same object."""
-    pairs = sorted(
-        (-iou(c[1], o[1]), abs(c[0] - o[0]), n, m)
-        for n, c in enumerate(candidates) for m, o in enumerate(others) if same_object(c, o, frames=near)
-    )
+def _pair(candidates: list[list[tuple[int, tuple]]], others: list[tuple[int, tuple]], *, near: int,
+          span: tuple[int, int]) -> dict[int, int]:
+    """Candidate index -> other index, one-to-one, best overlaps first, among pairs that are the same object
+    (overlap at least IoU 0.5)."""
+    pairs = []
+    for n, sightings in enumerate(candidates):
+        for m, other in enumerate(others):
+            value = overlap(sightings, other, near=near, span=span)
+            if value >= SAME_EVENT:
+                pairs.append((-value, min(abs(f - other[0]) for f, _ in sightings), n, m))
     paired, taken = {}, set()
-    for _, _, n, m in pairs:
+    for _, _, n, m in sorted(pairs):
         if n not in paired and m not in taken:
             paired[n] = m
             taken.add(m)
     return paired
+
+
+def _search_span(question: Question) -> tuple[tuple[int, int], int]:
+    """The first and last sampled frames and the widest gap between two (how far one sighting stands for)."""
+    frames = sample_frames(question)
+    if not frames:
+        return (0, 0), 1
+    gaps = [b - a for a, b in zip(frames, frames[1:])]
+    step = max(gaps) if gaps else round(float(settings.CLUEBENCH_ASSIST_OBJECT_STEP) * (question.video.fps or 1))
+    return (frames[0], frames[-1]), max(1, step)
 
 
 def store_objects(*, question_id: int, found: DetectedObjects, interval: tuple[float, float],
@@ -377,23 +395,26 @@ def store_objects(*, question_id: int, found: DetectedObjects, interval: tuple[f
         question = Question.objects.select_for_update().select_related("video").get(pk=question_id)
         if (question.ref_start, question.ref_end) != interval or question.category != category:
             return {"stored": 0, "skipped": "the question changed while it was computed; a new computation is queued"}
-        near = max(1, round(float(settings.CLUEBENCH_ASSIST_OBJECT_STEP) * (question.video.fps or 1)))
+        span, near = _search_span(question)
         existing = list(ClueProposal.objects.select_for_update().filter(question=question, kind=category))
         linked = set(question.clues.exclude(proposal=None).values_list("proposal_id", flat=True))
-        # Decided proposals of any source (a rejected click too) stand for an instance; only the detector's
-        # undecided ones are this computation's to update or remove.
+        # Decided proposals of any source (a rejected click too), and a person's open clicks, stand for an
+        # instance; only the detector's undecided ones are this computation's to update or remove.
         decided = [p for p in existing if p.state != Decision.PROPOSED or p.pk in linked]
-        open_ = [p for p in existing if p not in decided and p.source == "detector"]
-        known_boxes = [(p.frame_index, (p.x1, p.y1, p.x2, p.y2)) for p in decided] + [
+        clicked = [p for p in existing if p not in decided and p.source != ProposalSource.DETECTOR]
+        open_ = [p for p in existing if p not in decided and p.source == ProposalSource.DETECTOR]
+        known_boxes = [(p.frame_index, (p.x1, p.y1, p.x2, p.y2)) for p in decided + clicked] + [
             (c.frame_index, (c.x1, c.y1, c.x2, c.y2)) for c in question.clues.exclude(kind=Category.EVENT)
             if c.frame_index is not None and c.proposal_id not in {p.pk for p in decided}]
-        candidates = [(i.frame_index, i.box) for i in found.found]
+        # Each candidate as the whole of what was seen of it: a person may have decided the object, or drawn its
+        # clue, on any frame where it shows, not only on the frame of its first clear appearance.
+        candidates = [i.sightings() for i in found.found]
         # One object each: a decided proposal or a clue stands for one instance, so it absorbs one candidate at
         # most (the best overlapping); the candidates left match the undecided proposals the same way.
-        absorbed = _pair(candidates, known_boxes, near)
+        absorbed = _pair(candidates, known_boxes, near=near, span=span)
         fresh = [n for n in range(len(candidates)) if n not in absorbed]
         reuse = _pair([candidates[n] for n in fresh],
-                      [(p.frame_index, (p.x1, p.y1, p.x2, p.y2)) for p in open_], near)
+                      [(p.frame_index, (p.x1, p.y1, p.x2, p.y2)) for p in open_], near=near, span=span)
         kept, created, updated = set(), 0, 0
         fps = question.video.fps
         for k, n in enumerate(fresh):

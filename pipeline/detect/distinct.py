@@ -40,13 +40,21 @@ SCORE_SLACK = 0.1
 @dataclass(frozen=True)
 class DistinctInstance:
     """One object, proposed on ``frame_index`` (the caller's frame number) with its box there (frame pixels) and
-    its best score over the frames it was seen on; ``seen`` lists the caller's frame numbers it was seen on."""
+    its best score over the frames it was seen on; ``seen`` lists the caller's frame numbers it was seen on, and
+    ``boxes`` its box on each of them (empty: only ``box`` on ``frame_index`` is known)."""
 
     frame_index: int
     box: Box
     score: float
     label: str
     seen: tuple[int, ...]
+    boxes: tuple[Box, ...] = ()
+
+    def sightings(self) -> list[tuple[int, Box]]:
+        """``(frame number, box)`` wherever the object was seen."""
+        if len(self.boxes) == len(self.seen) and self.boxes:
+            return list(zip(self.seen, self.boxes))
+        return [(self.frame_index, self.box)]
 
 
 def iou(a: Sequence[float], b: Sequence[float]) -> float:
@@ -165,5 +173,6 @@ def distinct_instances(frames: Iterable[tuple[int, np.ndarray]], phrase: str, de
         found.append(DistinctInstance(
             frame_index=numbers[position], box=(box.x1, box.y1, box.x2, box.y2), score=best, label=phrase,
             seen=tuple(numbers[p] for p, _ in sightings),
+            boxes=tuple((b.x1, b.y1, b.x2, b.y2) for _, b in sightings),
         ))
     return found

@@ -292,3 +292,66 @@ def test_waiting_clicks_are_capped(team, ready_video, detect_settings):
     client = api(team.annotator)
     body = {"frame_index": 3, "x": 40, "y": 60}
     assert [client.post(url(q, "click-box/"), body, format="json").status_code for _ in range(3)] == [202, 202, 409]
+
+
+def found_object(frames_and_boxes, *, label="red squares"):
+    """A detector's answer of one object seen on the given (frame, box) pairs, first clear on the first."""
+    from pipeline.detect.distinct import DistinctInstance
+
+    (frame, box), *_ = frames_and_boxes
+    return DistinctInstance(frame_index=frame, box=box, score=0.9, label=label,
+                            seen=tuple(f for f, _ in frames_and_boxes), boxes=tuple(b for _, b in frames_and_boxes))
+
+
+def store_found(q, *instances):
+    q.refresh_from_db()
+    found = proposals.DetectedObjects(found=list(instances), phrase="red squares", frames=3, model="m",
+                                      model_version="v")
+    return proposals.store_objects(question_id=q.pk, found=found, interval=(q.ref_start, q.ref_end),
+                                   category=q.category)
+
+
+def test_a_rerun_after_the_interval_moved_never_brings_a_rejected_object_back(team, ready_video, detect_settings):
+    q = draft(team, ready_video, interval=(0.0, 3.9))
+    ClueProposal.objects.filter(question=q).delete()
+    box = (10.0, 40.0, 70.0, 100.0)
+    rejected = ClueProposal.objects.create(question=q, kind="object", frame_index=0, timestamp=0.5 / 25, x1=box[0],
+                                           y1=box[1], x2=box[2], y2=box[3], score=0.9, model="m", model_version="v",
+                                           label="red squares")
+    client = api(team.annotator)
+    doc = client.get(url(q)).json()
+    moved = client.put(url(q), {**doc, "rejected_proposals": [rejected.pk], "ref_start": 1.5}, format="json")
+    assert moved.status_code == 200, moved.content
+    q.refresh_from_db()
+    sampled = proposals.sample_frames(q)
+    assert len(sampled) == 3 and sampled[0] > 0
+    # The same static object, now seen from the moved interval's first sampled frame on: the one rejected.
+    outcome = store_found(q, found_object([(f, box) for f in sampled]))
+    assert (outcome["created"], outcome["already_decided"]) == (0, 1)
+    # A different object that appears later, in the same place, is new.
+    outcome = store_found(q, found_object([(f, box) for f in sampled[2:]]))
+    assert outcome["created"] == 1
+
+
+def test_a_clue_drawn_on_another_frame_of_the_object_stands_for_it(team, ready_video, detect_settings):
+    q = draft(team, ready_video, interval=(0.0, 3.5))
+    ClueProposal.objects.filter(question=q).delete()
+    sampled = proposals.sample_frames(q)
+    moving = [(f, (10.0 + 20 * i, 40.0, 70.0 + 20 * i, 100.0)) for i, f in enumerate(sampled)]
+    # The annotator drew the moving object on its last sampled frame; it is first clear on the first one.
+    Clue.objects.create(question=q, kind="object", frame_index=moving[-1][0], timestamp=(moving[-1][0] + 0.5) / 25,
+                        x1=moving[-1][1][0], y1=40.0, x2=moving[-1][1][2], y2=100.0)
+    outcome = store_found(q, found_object(moving))
+    assert (outcome["created"], outcome["already_decided"]) == (0, 1)
+
+
+def test_an_open_click_proposal_stands_for_its_object_on_a_rerun(team, ready_video, detect_settings):
+    q = draft(team, ready_video)
+    ClueProposal.objects.filter(question=q).delete()
+    box = (10.0, 40.0, 70.0, 100.0)
+    ClueProposal.objects.create(question=q, kind="object", source="click", frame_index=0, timestamp=0.5 / 25,
+                                x1=box[0], y1=box[1], x2=box[2], y2=box[3], score=0.9, model="sam2",
+                                model_version="v")
+    outcome = store_found(q, found_object([(0, box)]))
+    assert outcome["created"] == 0
+    assert list(ClueProposal.objects.filter(question=q).values_list("source", flat=True)) == ["click"]
