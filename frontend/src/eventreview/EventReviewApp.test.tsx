@@ -377,7 +377,7 @@ describe('EventReviewApp', () => {
     await tick(1500);
     expect(fetchImpl).not.toHaveBeenCalled();
     expect(status().dataset.status).toBe('invalid');
-    expect(within(rows()[1]!).getByTestId('object-errors').textContent).toBe('Two objects are named "dog".');
+    expect(within(rows()[1]!).getByTestId('object-errors').textContent).toBe('Two objects are named "dog" (names are compared without case).');
     expect(name.getAttribute('aria-invalid')).toBe('true');
   });
 

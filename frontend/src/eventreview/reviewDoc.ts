@@ -117,7 +117,7 @@ export function countsBySecond(object: ReviewObject, frames: readonly number[]):
 export function putObjects(doc: ReviewDoc): PutObject[] {
   return doc.objects.map((o) => ({
     id: o.id,
-    name: o.name.trim(),
+    name: normalName(o.name),
     audibility: o.audibility,
     boxes: o.boxes.map((b) => ({
       id: b.id,
@@ -144,11 +144,17 @@ export function sameDoc(a: ReviewDoc, b: ReviewDoc): boolean {
 /** Problems the server would refuse, keyed by object key. */
 export type LocalErrors = Record<string, string>;
 
+/** A name as the server stores it: runs of white space as one space, none at the ends. */
+export const normalName = (name: string): string => name.split(/\s+/).filter((part) => part !== '').join(' ');
+
+/** Names the server takes for one and the same ("Dog" and " dog "): it refuses two objects so named. */
+const nameKey = (name: string): string => normalName(name).toLowerCase();
+
 export function validate(doc: ReviewDoc): LocalErrors {
   const errors: LocalErrors = {};
   const seen = new Map<string, number>();
   for (const o of doc.objects) {
-    const name = o.name.trim();
+    const name = normalName(o.name);
     if (name === '') {
       errors[o.key] = 'The object needs a name.';
       continue;
@@ -157,12 +163,15 @@ export function validate(doc: ReviewDoc): LocalErrors {
       errors[o.key] = `The name is longer than ${NAME_MAX} characters.`;
       continue;
     }
-    seen.set(name, (seen.get(name) ?? 0) + 1);
+    if (name.includes('<') || name.includes('>')) {
+      errors[o.key] = 'Names may not contain < or > (the answers are written between tags).';
+      continue;
+    }
+    seen.set(nameKey(name), (seen.get(nameKey(name)) ?? 0) + 1);
   }
   for (const o of doc.objects) {
-    const name = o.name.trim();
-    if ((seen.get(name) ?? 0) > 1 && errors[o.key] === undefined) {
-      errors[o.key] = `Two objects are named "${name}".`;
+    if ((seen.get(nameKey(o.name)) ?? 0) > 1 && errors[o.key] === undefined) {
+      errors[o.key] = `Two objects are named "${normalName(o.name)}" (names are compared without case).`;
     }
   }
   return errors;
@@ -170,10 +179,10 @@ export function validate(doc: ReviewDoc): LocalErrors {
 
 /** "new object", or "new object 2", ... the first one not taken. */
 export function newObjectName(doc: ReviewDoc, base: string = NEW_OBJECT_NAME): string {
-  const taken = new Set(doc.objects.map((o) => o.name.trim()));
-  if (!taken.has(base)) return base;
+  const taken = new Set(doc.objects.map((o) => nameKey(o.name)));
+  if (!taken.has(nameKey(base))) return base;
   for (let n = 2; ; n += 1) {
     const name = `${base} ${n}`;
-    if (!taken.has(name)) return name;
+    if (!taken.has(nameKey(name))) return name;
   }
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { placeErrors } from './errors';
 import { makeDoc } from './fixtures';
 import { boxOrigin } from './format';
-import { boxesAt, colorAt, countsBySecond, findBox, isEdited, putBody, validate } from './reviewDoc';
+import { boxesAt, colorAt, countsBySecond, findBox, isEdited, newObjectName, putBody, validate } from './reviewDoc';
 import { canRedo, canUndo, initialState, isDirty, reviewReducer, type ReviewAction, type ReviewState } from './state';
 import type { EventDoc } from './types';
 
@@ -273,11 +273,27 @@ describe('validate', () => {
     );
     expect(validate(s.present)).toEqual({
       o7: 'The object needs a name.',
-      o8: 'Two objects are named "man".',
-      'new-1': 'Two objects are named "man".',
+      o8: 'Two objects are named "man" (names are compared without case).',
+      'new-1': 'Two objects are named "man" (names are compared without case).',
       'new-2': 'The name is longer than 100 characters.',
     });
     expect(validate(start().present)).toEqual({});
+  });
+
+  it('compares names as the server stores them: without case, runs of spaces as one; no < or >', () => {
+    const s = run(
+      start(),
+      { type: 'rename', objectKey: 'o7', name: 'Big  dog', at: 0 },
+      { type: 'addObject', name: ' big dog' },
+      { type: 'addObject', name: '<b>' },
+    );
+    expect(validate(s.present)).toEqual({
+      o7: 'Two objects are named "Big dog" (names are compared without case).',
+      'new-1': 'Two objects are named "big dog" (names are compared without case).',
+      'new-2': 'Names may not contain < or > (the answers are written between tags).',
+    });
+    expect(putBody(1, s.present).objects[0]!.name).toBe('Big dog');
+    expect(newObjectName({ objects: [{ ...s.present.objects[0]!, name: 'New  Object' }] })).toBe('new object 2');
   });
 });
 

@@ -18,6 +18,24 @@ describe('three-way merge', () => {
     expect(plan.collisions).toEqual([]);
   });
 
+  it('never both accepts and rejects a proposal: this page’s decision wins and the undone field is named', () => {
+    const withRejections = { ...base, rejected_proposals: [] };
+    const accepted = { ...eventClue(1, 2), proposal: 7 };
+    // The other tab rejected proposal 7; this one accepted it (a clue links it).
+    const theirs = { ...withRejections, rejected_proposals: [7] };
+    const mine = { ...withRejections, clues: [accepted] };
+    const kept = mergeDocs(withRejections, mine, theirs);
+    expect(kept.doc.clues).toEqual([accepted]);
+    expect(kept.doc.rejected_proposals).toEqual([]);
+    expect(kept.plan.collisions).toEqual(['rejected_proposals']);
+    // The other way round: this tab rejected it, the other accepted it; the other tab's own clues stay.
+    const other = eventClue(5, 6);
+    const dropped = mergeDocs(withRejections, theirs, { ...withRejections, clues: [accepted, other] });
+    expect(dropped.doc.clues).toEqual([other]);
+    expect(dropped.doc.rejected_proposals).toEqual([7]);
+    expect(dropped.plan.collisions).toEqual(['clues']);
+  });
+
   it('names the fields both sides changed; this page’s value wins there', () => {
     const mine = { ...base, text: 'Mine', ref_start: 1, ref_end: 2 };
     const theirs = { ...base, text: 'Theirs', ref_start: 1, ref_end: 2, clusters: [{ name: 'a', color: '#fff' }] };

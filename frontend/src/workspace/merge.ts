@@ -100,7 +100,27 @@ export function mergeDocs(base: EditableDoc, mine: EditableDoc, theirs: Editable
       (doc as unknown as Record<string, unknown>)[field] = mine[field];
     }
   }
+  settleProposals(doc, mine, plan);
   return { doc, plan };
+}
+
+/**
+ * One side accepted a proposal (a clue links it) and the other rejected it: the merged document must not do both
+ * (the server refuses it). This page's decision wins, as in any collision, and the field it undoes is named.
+ */
+function settleProposals(doc: EditableDoc, mine: EditableDoc, plan: MergePlan): void {
+  const rejected = doc.rejected_proposals ?? [];
+  const linked = new Set(doc.clues.map((c) => c.proposal).filter((id): id is number => id !== undefined));
+  const both = rejected.filter((id) => linked.has(id));
+  if (both.length === 0) return;
+  const acceptedHere = new Set(mine.clues.map((c) => c.proposal).filter((id): id is number => id !== undefined));
+  const keepClue = new Set(both.filter((id) => acceptedHere.has(id)));
+  doc.rejected_proposals = rejected.filter((id) => !keepClue.has(id));
+  doc.clues = doc.clues.filter((c) => c.proposal === undefined || !both.includes(c.proposal) || keepClue.has(c.proposal));
+  const undone: MergeField[] = [];
+  if (keepClue.size > 0) undone.push('rejected_proposals');
+  if (keepClue.size < both.length) undone.push('clues');
+  for (const field of undone) if (!plan.collisions.includes(field)) plan.collisions.push(field);
 }
 
 /** "question, clues" */
