@@ -14,6 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.conf import settings
+from django.db import transaction
 from django.contrib.contenttypes.models import ContentType
 
 from annotation.avst.models import Event
@@ -21,13 +22,15 @@ from annotation.avst.seconds import sampled_seconds
 from annotation.projects.errors import Invalid, NotEditable
 from pipeline.detect import DetectError
 from pipeline.jobs.base import JobFailure
-from pipeline.jobs.models import Job, JobState
+from pipeline.jobs.models import ACTIVE_JOB_STATES, Job, JobState
 from pipeline.jobs.services import enqueue_job
 from pipeline.media.frames import FrameDecoder
 from pipeline.videos import detectors
 
 KIND_CLICK = "assist.event_click_box"
 KIND_TRACK = "assist.event_track"
+#: Click or track jobs of one event that may wait at once (of each kind).
+MAX_WAITING = 2
 
 
 def _frames_of(event: Event) -> dict[int, float]:
@@ -56,8 +59,7 @@ def request_click(*, event: Event, frame_index: int, x: float, y: float) -> Job:
     video = event.video
     if not (0 <= x <= video.width and 0 <= y <= video.height):
         raise Invalid({"x": f"the point ({x:g}, {y:g}) lies outside the {video.width}x{video.height} frame"})
-    return enqueue_job(kind=KIND_CLICK, project=video.project, target=event,
-                       params={"event_id": event.pk, "frame_index": frame_index, "x": x, "y": y})
+    return _enqueue_capped(KIND_CLICK, event, {"event_id": event.pk, "frame_index": frame_index, "x": x, "y": y})
 
 
 def request_track(*, event: Event, frame_index: int, box: list[float]) -> Job:
@@ -69,8 +71,21 @@ def request_track(*, event: Event, frame_index: int, box: list[float]) -> Job:
         raise Invalid({"box": "a box needs a positive width and height"})
     if x1 < 0 or y1 < 0 or x2 > video.width + 1e-6 or y2 > video.height + 1e-6:
         raise Invalid({"box": f"the box lies outside the {video.width}x{video.height} frame"})
-    return enqueue_job(kind=KIND_TRACK, project=video.project, target=event,
-                       params={"event_id": event.pk, "frame_index": frame_index, "box": [float(v) for v in box]})
+    return _enqueue_capped(KIND_TRACK, event,
+                           {"event_id": event.pk, "frame_index": frame_index, "box": [float(v) for v in box]})
+
+
+def _enqueue_capped(kind: str, event: Event, params: dict) -> Job:
+    """Queue a click or track job of the event unless ``MAX_WAITING`` of its own are still waiting (one reviewer
+    must not fill the gpu queue); under the event's lock, so two requests at once cannot both pass."""
+    with transaction.atomic():
+        Event.objects.select_for_update().filter(pk=event.pk).exists()
+        waiting = Job.objects.filter(kind=kind, target_id=event.pk, state__in=ACTIVE_JOB_STATES,
+                                     target_type=ContentType.objects.get_for_model(Event))
+        if waiting.count() >= MAX_WAITING:
+            what = "clicks" if kind == KIND_CLICK else "tracks"
+            raise NotEditable(f"the last {what} are still being answered; wait for them")
+        return enqueue_job(kind=kind, project=event.video.project, target=event, params=params)
 
 
 def _decoded(event: Event, indices: list[int]):

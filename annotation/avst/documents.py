@@ -149,10 +149,12 @@ def validate_event_doc(doc: dict, *, event: Event, video: Video) -> list[dict]:
         raise Invalid(errors)
     # A box kept from a click or a track names its job: it keeps that model as provenance when the job answered a
     # box on its frame; when not (another event's job, say), it is the person's box, as drawn by hand.
+    # Each answer is one box: a second box naming the same job and frame is the person's own.
     answered = answered_boxes(event, {row["origin"] for obj in checked for row in obj["boxes"] if row["origin"]})
     for obj in checked:
         for row in obj["boxes"]:
-            row["origin"] = answered.get((row["origin"], row["frame_index"])) if row["origin"] else None
+            key = (row["origin"], row["frame_index"])
+            row["origin"] = answered.pop(key, None) if row["origin"] else None
     return checked
 
 

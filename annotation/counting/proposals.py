@@ -523,10 +523,6 @@ def request_click(*, question: Question, frame_index: int, x: float, y: float) -
         raise NotEditable(f"click-to-box is not set up: {missing}")
     if not video.proxy or not video.frame_count or not video.fps:
         raise NotEditable("the video has no proxy yet")
-    waiting = Job.objects.filter(kind=KIND_CLICK, target_id=question.pk, state__in=ACTIVE_JOB_STATES,
-                                 target_type=ContentType.objects.get_for_model(Question))
-    if waiting.count() >= MAX_WAITING_CLICKS:
-        raise NotEditable("the last clicks are still being answered; wait for their boxes")
     errors = {}
     if not 0 <= frame_index < video.frame_count:
         errors["frame_index"] = f"frame {frame_index} does not exist (the video has {video.frame_count} frames)"
@@ -534,8 +530,15 @@ def request_click(*, question: Question, frame_index: int, x: float, y: float) -
         errors["x"] = f"the point ({x:g}, {y:g}) lies outside the {video.width}x{video.height} frame"
     if errors:
         raise Invalid(errors)
-    return enqueue_job(kind=KIND_CLICK, project=video.project, target=question,
-                       params={"question_id": question.pk, "frame_index": frame_index, "x": x, "y": y})
+    with transaction.atomic():
+        # Under the question's lock, so two clicks at once cannot both pass the cap.
+        Question.objects.select_for_update().filter(pk=question.pk).exists()
+        waiting = Job.objects.filter(kind=KIND_CLICK, target_id=question.pk, state__in=ACTIVE_JOB_STATES,
+                                     target_type=ContentType.objects.get_for_model(Question))
+        if waiting.count() >= MAX_WAITING_CLICKS:
+            raise NotEditable("the last clicks are still being answered; wait for their boxes")
+        return enqueue_job(kind=KIND_CLICK, project=video.project, target=question,
+                           params={"question_id": question.pk, "frame_index": frame_index, "x": x, "y": y})
 
 
 def click_box(*, question_id: int, frame_index: int, x: float, y: float) -> dict | None:

@@ -99,11 +99,11 @@ def workspace_page(request, pk: int):
             # Event clue proposals (annotator assistance): GET the list; managers POST to compute them again.
             "proposals": reverse("questiondoc-proposals", args=[question.pk]),
             "proposal_request": reverse("questiondoc-request-proposals", args=[question.pk]),
-            # Click-to-box (object and attribute questions, when a segmentation model is set up): POST a point, then
-            # poll the job it answers with.
+            # Click-to-box (for object and attribute questions, when a segmentation model is set up; offered
+            # whatever the category now, which the page may change): POST a point, then poll the job it answers.
             **({"click_box": reverse("questiondoc-click-box", args=[question.pk]),
                 "job": reverse("job-detail", args=[0]).replace("/0/", "/{id}/")}
-               if question.category in proposals.BOX_KINDS and detectors.interactive_missing() is None else {}),
+               if detectors.interactive_missing() is None else {}),
         },
         **hooks.workspace_extras(question=question, request=request),
         # The project's vocabulary: the names offered when a cluster is made.

@@ -127,6 +127,8 @@ def test_kept_click_and_tracked_boxes_keep_the_model_that_proposed_them(avst, te
         {"frame_index": later["frame_index"], **dict(zip(("x1", "y1", "x2", "y2"), later["box"])),
          "origin": {"job": track_job}},
         {"frame_index": seconds[2], "x1": 5, "y1": 5, "x2": 50, "y2": 50, "origin": {"job": click_job}},
+        # A second box naming the same answer: one answer is one box.
+        {"frame_index": later["frame_index"], "x1": 3, "y1": 3, "x2": 8, "y2": 8, "origin": {"job": track_job}},
     ]
     dog = next(o for o in objects if o["name"] == "dog")
     dog["boxes"].append({"frame_index": seconds[2], "x1": 1, "y1": 1, "x2": 9, "y2": 9,
@@ -135,9 +137,13 @@ def test_kept_click_and_tracked_boxes_keep_the_model_that_proposed_them(avst, te
     assert response.status_code == 200, response.content
 
     def row(name, frame):
-        return BoxProposal.objects.get(avobject__event=event, avobject__name=name, frame_index=frame,
-                                       x1__gte=1 if name == "dog" else 0, x1__lt=10 if name == "dog" else 10_000)
+        return BoxProposal.objects.exclude(x2=8).get(avobject__event=event, avobject__name=name, frame_index=frame,
+                                                     x1__gte=1 if name == "dog" else 0,
+                                                     x1__lt=10 if name == "dog" else 10_000)
 
+    second = BoxProposal.objects.get(avobject__event=event, avobject__name="ball", frame_index=later["frame_index"],
+                                     x2=8)
+    assert (second.source, second.model) == ("human", "")
     for kept in (row("ball", seconds[0]), row("ball", later["frame_index"])):
         assert (kept.source, kept.model, kept.score) == ("human", "sam2", None)
         assert kept.model_version == click["model_version"]
@@ -162,3 +168,17 @@ def test_kept_click_and_tracked_boxes_keep_the_model_that_proposed_them(avst, te
     assert response.status_code == 400
     index = next(i for i, o in enumerate(again) if o["name"] == "ball")
     assert set(response.data["errors"]) == {f"objects[{index}].boxes[{len(ball['boxes']) - 1}]"}
+
+
+def test_waiting_clicks_and_tracks_of_an_event_are_capped(avst, team, detect_settings):
+    project, video, event = avst
+    client = api(team.reviewer)
+    first = frames_of(event)[0]
+    click = {"frame_index": first, "x": 40, "y": 70}
+    track = {"frame_index": first, "box": [10, 20, 110, 120]}
+    statuses = [client.post(url(event, "click-box"), click, format="json").status_code for _ in range(3)]
+    assert statuses == [202] * assist.MAX_WAITING + [409]
+    # Tracks have their own allowance; an answered job frees its place.
+    assert client.post(url(event, "track"), track, format="json").status_code == 202
+    run_job_here(job=Job.objects.filter(kind=assist.KIND_CLICK, target_id=event.pk).first())
+    assert client.post(url(event, "click-box"), click, format="json").status_code == 202

@@ -96,6 +96,18 @@ function echo(fetchImpl: FetchMock, base: QuestionDoc = makeQuestion()) {
 }
 
 describe('WorkspaceApp', () => {
+  it('offers click-to-box once the question becomes a box question on the page, not before', () => {
+    const data = makeData();
+    setup({}, { urls: { ...data.urls, click_box: '/api/v1/question-docs/7/click-box/', job: '/api/v1/jobs/{id}/' } });
+    expect(screen.queryByTestId('click-to-box')).toBeNull();
+    press('c');
+    expect(screen.queryByTestId('click-to-box')).toBeNull();
+    fireEvent.change(screen.getByLabelText('Category'), { target: { value: 'object' } });
+    expect(screen.getByTestId('click-to-box').textContent).toContain('Click-to-box off');
+    press('c');
+    expect(screen.getByTestId('click-to-box').querySelector('button')!.getAttribute('aria-pressed')).toBe('true');
+  });
+
   it('renders the question, its state, the running count and the player', () => {
     const { video, fetchImpl } = setup();
     expect((screen.getByLabelText('Question') as HTMLTextAreaElement).value).toBe('How many times does the dog bark?');

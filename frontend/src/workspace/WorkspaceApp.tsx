@@ -71,7 +71,7 @@ export function WorkspaceApp({ data, fetchImpl }: WorkspaceAppProps) {
   // The box arrives after a wait: it is adopted into the document as it is then, not as it was at the click.
   const adoptLatest = useLatest(proposals.adoptClicked);
   const clickToBox = useClickToBox(urls, csrf, fetchRef, frame, (p) => adoptLatest.current(p),
-    (text) => viewDispatch({ type: 'hint', text }));
+    (text) => viewDispatch({ type: 'hint', text }), clues.isBoxQuestion);
   useWorkspaceKeys(ws, player, clues, submit, proposals, clickToBox);
 
   const title = video.title || `Video ${video.id}`;

@@ -5,7 +5,8 @@ import type { BoxProposal, WorkspaceData } from './types';
 /**
  * Click-to-box in the workspace: armed with `c` (or the button), a click on the exact frame asks the server for
  * the box of the object under it (a job on the gpu queue); the answer is a proposal that the page accepts at once
- * (the click was the person's decision), to adjust by its handles. Available when the server offers it.
+ * (the click was the person's decision), to adjust by its handles. Available when the server offers it (a
+ * segmentation model is set up) and the question is a box question.
  */
 export function useClickToBox(
   urls: WorkspaceData['urls'],
@@ -14,17 +15,18 @@ export function useClickToBox(
   frame: number,
   onBox: (proposal: BoxProposal) => void,
   hint: (text: string) => void,
+  /** The question is an object or attribute one now (its category may change on the page). */
+  boxQuestion = true,
 ) {
-  const available = urls.click_box !== undefined && urls.job !== undefined;
+  const available = boxQuestion && urls.click_box !== undefined && urls.job !== undefined;
   const [armed, setArmed] = useState(false);
   const [busy, setBusy] = useState(false);
 
   const toggle = () => {
     if (!available) return;
-    setArmed((on) => {
-      hint(on ? 'Click-to-box off: drag to draw a box.' : 'Click-to-box on: click an object on the frame (c: off).');
-      return !on;
-    });
+    // The hint is said here, not inside the state update: an updater must not update another component.
+    hint(armed ? 'Click-to-box off: drag to draw a box.' : 'Click-to-box on: click an object on the frame (c: off).');
+    setArmed(!armed);
   };
 
   const click = async (point: { x: number; y: number }) => {
