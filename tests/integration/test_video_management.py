@@ -78,10 +78,41 @@ def test_the_videos_page_offers_both_to_managers_only(team, failed, client):
     video, _, _, _ = failed
     client.force_login(team.annotator)
     page = client.get(reverse("project-videos", args=[team.project.pk])).content.decode()
-    assert reverse("video-delete", args=[video.pk]) not in page
-    assert client.post(reverse("video-delete", args=[video.pk])).status_code == 403
+    assert reverse("video-delete-page", args=[video.pk]) not in page
+    assert client.post(reverse("video-delete-page", args=[video.pk])).status_code == 403
     client.force_login(team.manager)
     page = client.get(reverse("project-videos", args=[team.project.pk])).content.decode()
-    assert reverse("video-delete", args=[video.pk]) in page and reverse("video-reprocess", args=[video.pk]) in page
-    done = client.post(reverse("video-delete", args=[video.pk]), follow=True)
+    assert reverse("video-delete-page", args=[video.pk]) in page and reverse("video-reprocess-page", args=[video.pk]) in page
+    done = client.post(reverse("video-delete-page", args=[video.pk]), follow=True)
     assert "Deleted broken upload" in done.content.decode() and not Video.objects.filter(pk=video.pk).exists()
+
+
+def test_reprocess_from_the_videos_page_comes_back_to_it(team, failed, client, monkeypatch):
+    monkeypatch.setattr("pipeline.jobs.services._send", lambda job: None)
+    video, _, _, _ = failed
+    client.force_login(team.manager)
+    page = client.get(reverse("project-videos", args=[team.project.pk])).content.decode()
+    # The page's button posts to the page's own route (not the API's, which answers JSON).
+    assert reverse("video-reprocess-page", args=[video.pk]) in page
+    assert reverse("video-reprocess", args=[video.pk]) not in page
+    done = client.post(reverse("video-reprocess-page", args=[video.pk]), follow=True)
+    assert done.redirect_chain[-1][0] == reverse("project-videos", args=[team.project.pk])
+    assert "processing again" in done.content.decode()
+
+
+def test_no_two_routes_share_a_name():
+    """A shared name makes {% url %} and reverse() pick one of them silently (a page's form posted to the API)."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    names: dict[str, int] = {}
+
+    def walk(patterns, namespace=""):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                walk(p.url_patterns, f"{namespace}{p.namespace}:" if p.namespace else namespace)
+            elif isinstance(p, URLPattern) and p.name:
+                key = namespace + p.name
+                names[key] = names.get(key, 0) + 1
+
+    walk(get_resolver().url_patterns)
+    assert {name: n for name, n in names.items() if n > 1} == {}
