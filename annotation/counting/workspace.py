@@ -177,8 +177,7 @@ def save_doc(*, question: Question, expected_version: int, doc: dict, user, acti
         if current.state == QuestionState.ANSWERED and was != (QuestionState.ANSWERED, current.ref_start,
                                                                 current.ref_end, current.category):
             proposals.request(question=current)
-        Clue.objects.filter(question=current).delete()
-        saved = Clue.objects.bulk_create(Clue(question=current, created_by=user, **row) for row in clues)
+        saved = _replace_clues(current, clues, user)
         if was[3] != current.category:
             proposals.forget_other_kinds(current)
         if current.state == QuestionState.POOLED:
@@ -187,6 +186,37 @@ def save_doc(*, question: Question, expected_version: int, doc: dict, user, acti
         audit.record(project=current.video.project_id, actor=user, action=action, target_type="question",
                      target_id=current.pk, before=before, after=doc_of(Question.objects.get(pk=current.pk)))
     return current
+
+
+CLUE_CONTENT = ("kind", "start", "end", "frame_index", "x1", "y1", "x2", "y2", "cluster", "proposal_id")
+
+
+def _replace_clues(question: Question, rows: list[dict], user) -> list[Clue]:
+    """The question's clues become ``rows``, in their order. A row that is an unchanged clue keeps who made it and
+    when (a reviewer who deletes one box has not made the others); the rest are the saver's."""
+    unchanged: dict[tuple, list[Clue]] = {}
+    for clue in Clue.objects.filter(question=question).order_by("pk"):
+        key = tuple(getattr(clue, name) for name in CLUE_CONTENT[:-1]) + (clue.proposal_id,)
+        unchanged.setdefault(tuple(v if v is not None else "" for v in key), []).append(clue)
+    made = []
+    for row in rows:
+        key = tuple(row.get(name) if row.get(name) is not None else "" for name in CLUE_CONTENT)
+        kept = unchanged.get(key)
+        made.append(kept.pop(0) if kept else None)
+    Clue.objects.filter(question=question).delete()
+    saved = Clue.objects.bulk_create(
+        Clue(question=question, created_by_id=old.created_by_id if old else user.pk, **row)
+        for row, old in zip(rows, made)
+    )
+    # created_at is set on insert; the kept clues take theirs back.
+    again = []
+    for clue, old in zip(saved, made):
+        if old is not None:
+            clue.created_at = old.created_at
+            again.append(clue)
+    if again:
+        Clue.objects.bulk_update(again, ["created_at"])
+    return saved
 
 
 def _keep_pooled_consistent(question: Question, clues: list[Clue]) -> None:

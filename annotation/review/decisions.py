@@ -126,6 +126,8 @@ def decide_arbitration(*, item: ReviewItem, user, decision: str, comment: str = 
             question.claimed_by = question.claimed_at = None
         else:
             question.state = QuestionState.REJECTED
+        if question.claimed_by_id == user.pk:
+            question.claimed_by = question.claimed_at = None  # the item is decided: the reviewer holds it no more
         question.version += 1
         question.save()
         _close(item, user=user, decision=decision, comment=comment)
@@ -180,6 +182,10 @@ def decide_audit(*, item: ReviewItem, user, decision: str, comment: str = "",
             comments.add_review_comment(item=item, user=user, text=comment, time=comment_time)
         if decision != "approve":
             question.version += 1
+        released = question.claimed_by_id == user.pk
+        if released:
+            question.claimed_by = question.claimed_at = None  # the item is decided: the reviewer holds it no more
+        if decision != "approve" or released:
             question.save()
         _close(item, user=user, decision=decision, comment=comment)
         audit.record(project=item.project_id, actor=user, action=f"review.audit.{decision}",

@@ -89,8 +89,9 @@ def test_fix_through_the_workspace_keeps_the_pooled_question_consistent(team, au
     assert audited.decision == "fix" and audited.comment == "a beep at 50 s was missed"
     entry = AuditEntry.objects.get(action="review.audit.fix")
     assert entry.after["drafted_answer"] == 3 and entry.after["review_comment"] == "a beep at 50 s was missed"
-    # Decided: the reviewer's edit rights end with the item.
+    # Decided: the reviewer's edit rights end with the item, and the question is no longer held by them.
     assert client.get(doc_url(audited)).data["editable"] is False
+    assert Question.objects.get(pk=audited.question_id).claimed_by is None
 
 
 def test_send_back_leaves_the_pool_with_a_comment_for_the_annotator(team, audited):

@@ -178,6 +178,7 @@ def test_the_reviewer_holding_an_item_fixes_its_clues_through_the_workspace(team
     from annotation.counting import workspace
 
     item = arbitration_item(team, video, clues=2, count=3)
+    Clue.objects.filter(question_id=item.question_id).update(created_by=team.annotator)
     client = APIClient()
     client.force_authenticate(team.reviewer)
     url = f"/api/v1/question-docs/{item.question_id}/"
@@ -191,8 +192,18 @@ def test_the_reviewer_holding_an_item_fixes_its_clues_through_the_workspace(team
         assert saved.data["state"] == "arbitration" and saved.data["editable"] is True
         doc = saved.data
     assert workspace.editable_by(Question.objects.get(pk=item.question_id), team.annotator) is False
+    # The reviewer deletes one clue and draws another: the clue left is still the annotator's, with its time.
+    before = {c.pk: (c.created_by_id, c.created_at) for c in Clue.objects.filter(question_id=item.question_id)}
+    kept, drawn = doc["clues"][1], {"kind": "event", "start": 7.0, "end": 7.5}
+    saved = client.put(url, {**doc, "drafted_answer": 2, "clues": [kept, drawn]}, format="json")
+    assert saved.status_code == 200, saved.content
+    rows = list(Clue.objects.filter(question_id=item.question_id).order_by("pk"))
+    assert [(c.start, c.created_by_id) for c in rows] == [(kept["start"], team.annotator.pk), (7.0, team.reviewer.pk)]
+    assert rows[0].created_at == sorted(before.values(), key=lambda v: v[1])[1][1]
     review.decide_arbitration(item=item, user=team.reviewer, decision="keep")
-    assert Question.objects.get(pk=item.question_id).state == "pooled"
+    question = Question.objects.get(pk=item.question_id)
+    assert question.state == "pooled"
+    assert question.claimed_by is None  # decided: the reviewer holds it no more
 
 
 def review_data(page: str) -> dict:
