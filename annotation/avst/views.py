@@ -107,7 +107,10 @@ def event_review(request, pk: int):
     project, _ = _avst_project(request, event.video.project_id)
     data = {"doc_url": reverse("eventdoc-detail", args=[event.pk]), "doc": documents.doc_for(event, request.user),
             "labels": project_settings.vocabulary(project.settings), "csrf_token": get_token(request)}
-    if detectors.interactive_missing() is None:
+    missing = detectors.interactive_missing()
+    if missing:
+        data["assist_missing"] = missing  # said when c or t is pressed
+    else:
         # Click-to-box and tracking: POST, then poll the job they answer with.
         data["assist_urls"] = {"click_box": reverse("eventdoc-click-box", args=[event.pk]),
                                "track": reverse("eventdoc-track", args=[event.pk]),

@@ -209,6 +209,8 @@ class QuestionDocViewSet(VersionedDocumentViewSet):
         return Response({
             "proposals": ClueProposalSerializer(rows, many=True).data,
             "computing": proposals.busy(question),
+            # Why the machine cannot propose anything for it now (no reference interval, no detector weights...).
+            "unavailable": proposals.why_not(question),
             "can_request": project_selectors.can(user=request.user, project=question.video.project,
                                                  capability=Capability.MANAGE),
         })

@@ -105,6 +105,8 @@ def workspace_page(request, pk: int):
                 "job": reverse("job-detail", args=[0]).replace("/0/", "/{id}/")}
                if detectors.interactive_missing() is None else {}),
         },
+        # Why click-to-box is not offered (no segmentation model set up), for the page to say when c is pressed.
+        "click_box_missing": detectors.interactive_missing() or "",
         **hooks.workspace_extras(question=question, request=request),
         # The project's vocabulary: the names offered when a cluster is made.
         "labels": project_settings.vocabulary(project.settings),

@@ -161,6 +161,17 @@ def test_without_weights_nothing_is_queued_and_a_request_says_why(team, ready_vi
     assert "CLUEBENCH_DETECT_DINO_PATH" in response.json()["detail"]
     click = api(team.annotator).post(url(q, "click-box/"), {"frame_index": 10, "x": 40, "y": 60}, format="json")
     assert click.status_code == 409 and "CLUEBENCH_DETECT_SAM2_PATH" in click.json()["detail"]
+    # The workspace says why: the proposals list, and the page's payload for the c key.
+    listed = api(team.annotator).get(url(q, "proposals/")).json()
+    assert listed["proposals"] == [] and "CLUEBENCH_DETECT_DINO_PATH" in listed["unavailable"]
+    from django.test import Client
+    from django.urls import reverse
+
+    browser = Client()
+    browser.force_login(team.annotator)
+    page = browser.get(reverse("workspace", args=[q.pk])).content.decode()
+    data = json.loads(page.split('<script id="workspace-data" type="application/json">', 1)[1].split("</script>", 1)[0])
+    assert "click_box" not in data["urls"] and "CLUEBENCH_DETECT_SAM2_PATH" in data["click_box_missing"]
 
 
 def test_click_to_box_is_a_job_whose_proposal_the_page_accepts(team, ready_video, detect_settings):

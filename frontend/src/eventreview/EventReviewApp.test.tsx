@@ -96,6 +96,16 @@ const boxRows = () => screen.queryAllByTestId('box-row');
 const canvasKeys = () => stubs.canvas!.boxes.map((b) => b.key);
 
 describe('EventReviewApp', () => {
+  it('says why c and t do nothing when the server has no segmentation model', async () => {
+    const data = { ...makeData({}), assist_missing: 'CLUEBENCH_DETECT_SAM2_PATH is not set' };
+    render(<EventReviewApp data={data} fetchImpl={vi.fn<typeof fetch>()} navigate={vi.fn()} />);
+    await press('c');
+    expect(screen.getByTestId('hint').textContent).toBe(
+      'Click-to-box is not set up on this server: CLUEBENCH_DETECT_SAM2_PATH is not set. Drag to draw boxes.');
+    await press('t');
+    expect(screen.getByTestId('hint').textContent).toContain('Tracking is not set up on this server');
+  });
+
   it("offers the project's object names in every name field; none without a vocabulary", () => {
     const navigate = vi.fn<(url: string) => void>();
     const data = { ...makeData({}), labels: ['dog', 'man'] };

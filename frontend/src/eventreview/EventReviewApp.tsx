@@ -68,6 +68,7 @@ export function EventReviewApp({ data, fetchImpl, navigate }: EventReviewAppProp
       csrf={data.csrf_token}
       labels={data.labels ?? []}
       assistUrls={data.assist_urls}
+      assistMissing={data.assist_missing}
       fetchImpl={fetchImpl}
       navigate={navigate}
     />
@@ -82,6 +83,8 @@ export interface EventReviewEditorProps {
   labels?: readonly string[];
   /** Click-to-box and tracking (absent: the server has no segmentation model). */
   assistUrls?: AssistUrls | undefined;
+  /** Why they are absent, in the server's words: said when c or t is pressed. */
+  assistMissing?: string | undefined;
   fetchImpl?: typeof fetch | undefined;
   navigate?: ((url: string) => void) | undefined;
 }
@@ -94,11 +97,13 @@ export interface EventReviewEditorProps {
  * shows both versions and lets the reviewer choose; "Accept event" saves with
  * `accept: true`.
  */
-export function EventReviewEditor({ doc, docUrl, csrf, labels = [], assistUrls, fetchImpl, navigate }: EventReviewEditorProps) {
+export function EventReviewEditor({
+  doc, docUrl, csrf, labels = [], assistUrls, assistMissing, fetchImpl, navigate,
+}: EventReviewEditorProps) {
   const fetchRef = useLatest<typeof fetch>(fetchImpl ?? defaultFetch);
   const review = useReviewDoc({ doc, docUrl, csrf, fetchRef, go: navigate ?? defaultNavigate });
   const commands = useReviewCommands(review);
-  const assist = useReviewAssist(review, commands, assistUrls, csrf, fetchRef);
+  const assist = useReviewAssist(review, commands, assistUrls, csrf, fetchRef, assistMissing);
   useReviewKeys(review, commands, assist);
   const { sync, snapshot, state, present, editable } = review;
   const localErrors = useMemo(() => validate(present), [present]);

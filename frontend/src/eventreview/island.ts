@@ -24,6 +24,7 @@ export function readEventReviewData(script: Element | null, doc: Document | null
     doc: isEventDoc(data.doc) ? data.doc : null,
     labels: vocabularyList(data.labels, 'objects'),
     ...(assistUrlsOf(data.assist_urls) !== null ? { assist_urls: assistUrlsOf(data.assist_urls)! } : {}),
+    ...(typeof data.assist_missing === 'string' && data.assist_missing !== '' ? { assist_missing: data.assist_missing } : {}),
   };
 }
 

@@ -82,6 +82,8 @@ export interface EventReviewData {
   labels?: string[];
   /** Click-to-box and tracking, when the server has a segmentation model. */
   assist_urls?: AssistUrls;
+  /** Why click-to-box and tracking are not offered (no segmentation model set up). */
+  assist_missing?: string;
 }
 
 /** POST {frame_index, x, y} / {frame_index, box} answer a job (202); `job` (replace {id}) reads it. */

@@ -21,14 +21,19 @@ export function useReviewAssist(
   urls: AssistUrls | undefined,
   csrf: string,
   fetchRef: { current: typeof fetch },
+  /** Why click-to-box and tracking are not offered (no segmentation model): said when c or t is pressed. */
+  missing?: string,
 ) {
   const { present, editable, apply, hint, viewDispatch: dispatch } = review;
+  const notSetUp = (what: string) =>
+    hint(`${what} is not set up on this server${missing ? `: ${missing}` : ''}. Drag to draw boxes.`);
   const [armed, setArmed] = useState(false);
   const [busy, setBusy] = useState<string | null>(null);
   const [pending, setPending] = useState<TrackedBox[]>([]);
   const available = urls !== undefined && editable;
 
   const toggle = () => {
+    if (urls === undefined && editable) notSetUp('Click-to-box');
     if (!available) return;
     hint(armed ? 'Click-to-box off: drag to draw a box.' : 'Click-to-box on: click an object on the frame (c: off).');
     setArmed(!armed);
@@ -64,6 +69,7 @@ export function useReviewAssist(
   };
 
   const track = async () => {
+    if (urls === undefined && editable) notSetUp('Tracking');
     if (urls === undefined || busy !== null) return;
     const owner = findBox(present, commands.selectedBoxKey);
     if (owner === undefined) {

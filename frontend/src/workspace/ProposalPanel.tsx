@@ -8,6 +8,8 @@ export interface ProposalPanelProps {
   selectedId: number | null;
   computing: boolean;
   canRequest: boolean;
+  /** Why the machine cannot propose anything now, or null. */
+  unavailable?: string | null;
   error: string | null;
   threshold: number;
   disabled: boolean;
@@ -33,7 +35,11 @@ export function ProposalPanel(props: ProposalPanelProps) {
         Proposals <span className="ws-muted">(machine, not counted until accepted)</span>
       </h3>
       <p className="ws-muted" data-testid="proposal-status" role="status">
-        {computing ? 'Computing proposals…' : `${open.length} open${model ? ` · ${model}` : ''}`}
+        {computing
+          ? 'Computing proposals…'
+          : open.length === 0 && props.unavailable
+            ? `No machine proposals: ${props.unavailable}.`
+            : `${open.length} open${model ? ` · ${model}` : ''}`}
         {props.error !== null && <span className="ws-error"> {props.error}</span>}
       </p>
       <div className="ws-clue-actions">

@@ -96,6 +96,14 @@ function echo(fetchImpl: FetchMock, base: QuestionDoc = makeQuestion()) {
 }
 
 describe('WorkspaceApp', () => {
+  it('says why c does nothing on a box question when the server has no segmentation model', () => {
+    setup({ category: 'object', modality: 'V' }, { click_box_missing: 'CLUEBENCH_DETECT_SAM2_PATH is not set' });
+    expect(screen.queryByTestId('click-to-box')).toBeNull();
+    press('c');
+    expect(document.querySelector('.ws-hint')!.textContent).toBe(
+      'Click-to-box is not set up on this server: CLUEBENCH_DETECT_SAM2_PATH is not set. Drag to draw a box.');
+  });
+
   it('offers click-to-box once the question becomes a box question on the page, not before', () => {
     const data = makeData();
     setup({}, { urls: { ...data.urls, click_box: '/api/v1/question-docs/7/click-box/', job: '/api/v1/jobs/{id}/' } });

@@ -71,7 +71,7 @@ export function WorkspaceApp({ data, fetchImpl }: WorkspaceAppProps) {
   // The box arrives after a wait: it is adopted into the document as it is then, not as it was at the click.
   const adoptLatest = useLatest(proposals.adoptClicked);
   const clickToBox = useClickToBox(urls, csrf, fetchRef, frame, (p) => adoptLatest.current(p),
-    (text) => viewDispatch({ type: 'hint', text }), clues.isBoxQuestion);
+    (text) => viewDispatch({ type: 'hint', text }), clues.isBoxQuestion, data.click_box_missing ?? '');
   useWorkspaceKeys(ws, player, clues, submit, proposals, clickToBox);
 
   const title = video.title || `Video ${video.id}`;
@@ -235,12 +235,14 @@ export function WorkspaceApp({ data, fetchImpl }: WorkspaceAppProps) {
             </div>
           )}
           {urls.proposals !== undefined &&
-            (doc.category === 'event' || proposals.open.length > 0 || proposals.computing || proposals.canRequest) && (
+            (doc.category === 'event' || proposals.open.length > 0 || proposals.computing || proposals.canRequest ||
+              proposals.unavailable !== null) && (
             <ProposalPanel
               open={proposals.open}
               selectedId={proposals.selected?.id ?? null}
               computing={proposals.computing}
               canRequest={proposals.canRequest}
+              unavailable={proposals.unavailable}
               error={proposals.error}
               threshold={proposals.threshold}
               disabled={!editable}

@@ -44,7 +44,7 @@ const tick = (ms: number) => act(async () => {
 });
 const press = (key: string, init: Partial<KeyboardEventInit> = {}) => fireEvent.keyDown(document.body, { key, ...init });
 
-async function setup(list: { proposals: ClueProposal[]; computing: boolean } = { proposals: PROPOSALS, computing: false }) {
+async function setup(list: { proposals: ClueProposal[]; computing: boolean; unavailable?: string | null } = { proposals: PROPOSALS, computing: false }) {
   const saves: Record<string, unknown>[] = [];
   let version = 4;
   const fetchImpl = vi.fn<typeof fetch>((input, init) => {
@@ -74,6 +74,11 @@ describe('proposals in the workspace', () => {
     expect(screen.getAllByTestId('proposal-row')).toHaveLength(4);
     expect(screen.getByTestId('proposal-status').textContent).toContain('4 open · acoustic-onsets');
     expect(screen.getByTestId('running-count').textContent).toBe('Clues: 0 / Count: 3');
+  });
+
+  it('say why there are none when the machine cannot propose any', async () => {
+    await setup({ proposals: [], computing: false, unavailable: 'the video has no audio' });
+    expect(screen.getByTestId('proposal-status').textContent).toBe('No machine proposals: the video has no audio.');
   });
 
   it('Tab seeks and selects, Enter accepts and moves on, x rejects, and the save carries both', async () => {

@@ -107,6 +107,8 @@ export interface WorkspaceData {
   can_annotate: boolean;
   /** The project's vocabulary: names offered when a cluster is made or named. */
   labels?: { objects?: string[]; clusters?: string[] };
+  /** Why click-to-box is not offered here (no segmentation model set up); '' or absent when it is. */
+  click_box_missing?: string;
 }
 
 /** PUT save: 200 -> QuestionDoc (version + 1); 409 -> {detail, current: QuestionDoc}; 400 -> SaveErrors. */
@@ -162,6 +164,8 @@ export interface ProposalList {
   proposals: ClueProposal[];
   computing: boolean;
   can_request: boolean;
+  /** Why the machine cannot propose anything for the question now; null when it can. */
+  unavailable?: string | null;
 }
 
 /** GET a job (the part the workspace reads). */

@@ -17,13 +17,18 @@ export function useClickToBox(
   hint: (text: string) => void,
   /** The question is an object or attribute one now (its category may change on the page). */
   boxQuestion = true,
+  /** Why the server does not offer it (no segmentation model set up): said when c is pressed. */
+  missing = '',
 ) {
   const available = boxQuestion && urls.click_box !== undefined && urls.job !== undefined;
   const [armed, setArmed] = useState(false);
   const [busy, setBusy] = useState(false);
 
   const toggle = () => {
-    if (!available) return;
+    if (!available) {
+      if (boxQuestion) hint(`Click-to-box is not set up on this server${missing ? `: ${missing}` : ''}. Drag to draw a box.`);
+      return;
+    }
     // The hint is said here, not inside the state update: an updater must not update another component.
     hint(armed ? 'Click-to-box off: drag to draw a box.' : 'Click-to-box on: click an object on the frame (c: off).');
     setArmed(!armed);

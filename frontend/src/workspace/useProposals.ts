@@ -9,6 +9,8 @@ export interface ProposalsState {
   proposals: ClueProposal[];
   computing: boolean;
   canRequest: boolean;
+  /** Why the machine cannot propose anything now (the server's words), or null. */
+  unavailable: string | null;
   /** A failed request, in words. */
   error: string | null;
   /** Managers: compute them again. */
@@ -32,6 +34,7 @@ export function useProposals(
   const [proposals, setProposals] = useState<ClueProposal[]>([]);
   const [computing, setComputing] = useState(false);
   const [canRequest, setCanRequest] = useState(false);
+  const [unavailable, setUnavailable] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [tick, setTick] = useState(0);
   const alive = useRef(true);
@@ -51,6 +54,7 @@ export function useProposals(
       setProposals(list.proposals);
       setComputing(list.computing);
       setCanRequest(list.can_request);
+      setUnavailable(typeof list.unavailable === 'string' && list.unavailable !== '' ? list.unavailable : null);
     });
     return () => {
       stale = true;
@@ -78,5 +82,5 @@ export function useProposals(
     setProposals((list) => (list.some((q) => q.id === p.id) ? list : [...list, p]));
   }, []);
 
-  return { proposals, computing, canRequest, error, request, add };
+  return { proposals, computing, canRequest, unavailable, error, request, add };
 }

@@ -38,10 +38,11 @@ export function GoToField({ frameCount, duration, onSeekTo, onSeekFrame }: GoToF
         type="text"
         className="ws-goto-input"
         aria-label="Go to time or frame"
-        placeholder="Go to 1:02.3 / f312"
+        placeholder="1:02.3 or f312"
         title="Go to a time (12.5, 1:02.3) or a frame (f312); Enter"
         value={text}
-        aria-invalid={error !== null}
+        // Only when wrong: Pico marks aria-invalid="false" as valid (a green tick on an empty field).
+        aria-invalid={error !== null ? true : undefined}
         aria-describedby={error !== null ? 'ws-goto-error' : undefined}
         onChange={(e) => {
           setText(e.target.value);
@@ -57,7 +58,7 @@ export function GoToField({ frameCount, duration, onSeekTo, onSeekFrame }: GoToF
             e.currentTarget.blur();
           }
         }}
-        size={14}
+        size={13}
       />
       {error !== null && (
         <span id="ws-goto-error" className="ws-goto-error" role="alert" data-testid="goto-error">

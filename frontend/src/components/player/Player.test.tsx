@@ -194,6 +194,7 @@ describe('Player go-to field', () => {
     const onSeekFrame = vi.fn();
     renderPlayer({ goTo: { duration: 60, onSeekTo, onSeekFrame } });
     const field = screen.getByLabelText('Go to time or frame') as HTMLInputElement;
+    expect(field.hasAttribute('aria-invalid')).toBe(false); // not marked valid while empty
     fireEvent.change(field, { target: { value: '1:02.3' } });
     fireEvent.keyDown(field, { key: 'Enter' });
     expect(screen.getByTestId('goto-error').textContent).toContain('past the end');
