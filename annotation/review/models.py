@@ -23,6 +23,11 @@ class ReviewState(models.TextChoices):
     DONE = "done", "Done"
 
 
+#: A decision as people read it.
+DECISION_LABELS = {"keep": "Kept", "approve": "Approved", "fix": "Fixed", "send_back": "Sent back",
+                   "reject": "Rejected"}
+
+
 class ReviewItem(models.Model):
     """One unit of quality-control work; handed out with SELECT ... FOR UPDATE SKIP LOCKED."""
 
@@ -48,6 +53,11 @@ class ReviewItem(models.Model):
     # What the item measured: e.g. the agreement of a double annotation pair.
     result = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    @property
+    def decision_label(self) -> str:
+        """The decision in words ("Sent back"), or as stored when unknown."""
+        return DECISION_LABELS.get(self.decision, self.decision.replace("_", " ").capitalize())
 
     class Meta:
         db_table = "annotation_reviewitem"

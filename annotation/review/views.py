@@ -13,6 +13,7 @@ from annotation.counting.models import Category, Modality, QuestionState
 from annotation.counting.workspace import clue_count
 from annotation.projects import selectors
 from annotation.projects.errors import AppError
+from annotation.projects.models import ProjectKind
 from annotation.projects.permissions import Capability
 from annotation.projects.settings import SettingsInvalid
 from annotation.projects.views import project_for_page
@@ -40,7 +41,12 @@ def review_queues(request, pk: int):
             return redirect("review-queues", pk=project.pk)
         return redirect("review-item", pk=item.pk)
     counts = selectors_review.queue_counts(project=project)
-    rows = [(value, label, counts[value]) for value, label in ReviewQueue.choices]
+    # The queues of the project's kind (R-AVST has no arbitration or double annotation; counting no QA review),
+    # and any other that holds items.
+    own = {ReviewQueue.AUDIT, ReviewQueue.QA} if project.kind == ProjectKind.AVST else \
+        {ReviewQueue.ARBITRATION, ReviewQueue.AUDIT, ReviewQueue.DOUBLE}
+    rows = [(value, label, counts[value]) for value, label in ReviewQueue.choices
+            if value in own or any(counts[value].values())]
     try:
         shares = sampling.shares(project=project)
     except SettingsInvalid as exc:
@@ -105,7 +111,10 @@ def review_item(request, pk: int):
         except AppError as exc:
             messages.error(request, str(exc))
             return redirect("review-item", pk=item.pk)
-        messages.success(request, "Decided.")
+        item.refresh_from_db()
+        subject = f"question #{item.question_id}" if item.question_id else f"event #{item.event_id}" \
+            if item.event_id else "the item"
+        messages.success(request, f"Decided. {item.decision_label}: {subject}.")
         return redirect("review-queues", pk=project.pk)
 
     clues = list(question.clues.all()) if question and not double_item else []

@@ -334,3 +334,30 @@ def test_an_event_audit_item_shows_the_sampled_frames_and_the_boxes(avst, team, 
                        format="json").status_code == 200
     page = client.get(reverse("review-item", args=[item.pk])).content.decode()
     assert "change-moved" in page and "box of &#x27;dog&#x27; at 0.3 s" in page
+
+
+def test_the_queues_page_lists_the_queues_of_the_projects_kind(team, video, avst, client):
+    import re
+
+    client.force_login(team.reviewer)
+    page = client.get(reverse("review-queues", args=[team.project.pk])).content.decode()
+    assert re.findall(r'data-queue="(\w+)"', page) == ["arbitration", "audit", "double"]
+    # Nothing waits anywhere: no button invites a click that can only say so.
+    assert page.count("Take the next item") == 3 and page.count('disabled title="Nothing waits in this queue"') == 3
+    arbitration_item(team, video)
+    page = client.get(reverse("review-queues", args=[team.project.pk])).content.decode()
+    assert page.count('disabled title="Nothing waits in this queue"') == 2
+    project, _, _ = avst
+    page = client.get(reverse("review-queues", args=[project.pk])).content.decode()
+    assert re.findall(r'data-queue="(\w+)"', page) == ["audit", "qa"]
+
+
+def test_a_decided_item_says_its_decision_in_words(team, video, client):
+    item = arbitration_item(team, video)
+    review.claim_next(project=team.project, queue="arbitration", user=team.reviewer)
+    client.force_login(team.reviewer)
+    done = client.post(reverse("review-item", args=[item.pk]), {"decision": "send_back", "comment": "recount"},
+                       follow=True)
+    assert f"Decided. Sent back: question #{item.question_id}." in done.content.decode()
+    page = client.get(reverse("review-item", args=[item.pk])).content.decode()
+    assert "<strong>Sent back</strong> by reviewer" in page.replace(team.reviewer.username, "reviewer")

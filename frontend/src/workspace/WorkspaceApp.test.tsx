@@ -740,6 +740,7 @@ describe('WorkspaceApp', () => {
     expect(request(fetchImpl, 0)).toMatchObject({ method: 'PUT', body: { version: 4, drafted_answer: 2 } });
     expect(request(fetchImpl, 1)).toEqual({ url: '/api/v1/questions/7/submit/', method: 'POST', body: { version: 5 } });
     expect(text('outcome')).toContain('In the pool, final interval 00:08.000–00:20.000');
+    expect(text('outcome')).not.toContain('Clues match the count.'); // said once, not twice
     expect(screen.getByRole('link', { name: 'Next question' }).getAttribute('href')).toBe('/annotate/next/');
     expect(screen.getByText('In the candidate pool')).toBeTruthy();
     // Submitted: read only.
@@ -755,7 +756,7 @@ describe('WorkspaceApp', () => {
     await tick(0);
     expect(fetchImpl).toHaveBeenCalledOnce();
     expect(request(fetchImpl)).toMatchObject({ method: 'POST', body: { version: 4 } });
-    expect(text('outcome')).toContain('Sent to arbitration: 1 clues for a count of 3');
+    expect(text('outcome')).toContain('Sent to arbitration: 1 clue for a count of 3');
   });
 
   it('a submitted second pass says it is recorded for the agreement score', async () => {

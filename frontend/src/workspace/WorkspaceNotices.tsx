@@ -15,7 +15,8 @@ export function outcomeText(result: SubmitResult, fps: number): string {
       : `In the pool, final interval ${formatTime(final.start)}–${formatTime(final.end)}`;
   }
   const count = q.drafted_answer === null ? '–' : String(q.drafted_answer);
-  return `Sent to arbitration: ${clueCount(q)} clues for a count of ${count}`;
+  const clues = clueCount(q);
+  return `Sent to arbitration: ${clues} ${clues === 1 ? 'clue' : 'clues'} for a count of ${count}`;
 }
 
 export interface WorkspaceNoticesProps {
@@ -78,7 +79,8 @@ export function WorkspaceNotices({
         <div className={`ws-outcome ws-outcome-${outcome.outcome}`} role="status" data-testid="outcome">
           <p>
             <strong>{outcomeText(outcome, fps)}</strong>
-            {outcome.message !== '' && <span className="ws-muted"> · {outcome.message}</span>}
+            {/* The pool and arbitration are said above; a second pass's message has its agreement. */}
+            {outcome.outcome === 'agreement' && outcome.message !== '' && <span className="ws-muted"> · {outcome.message}</span>}
           </p>
           <a href={nextUrl}>Next question</a>
         </div>
