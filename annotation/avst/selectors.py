@@ -22,7 +22,8 @@ def overview(*, project: Project) -> dict:
     event_counts = events.aggregate(
         total=Count("id", distinct=True),
         analysed=Count("id", filter=Q(audibility_call__isnull=False) | Q(av_objects__isnull=False), distinct=True),
-        detected=Count("id", filter=Q(detected_at__isnull=False), distinct=True),
+        # Boxed by the detector, or by a reviewer (where the detector has not run).
+        detected=Count("id", filter=Q(detected_at__isnull=False) | Q(av_objects__boxes__isnull=False), distinct=True),
         accepted=Count("id", filter=Q(state=Decision.ACCEPTED), distinct=True),
     )
     qa = dict(QAPair.objects.filter(video__project=project).values_list("task").annotate(n=Count("id")))
@@ -38,7 +39,8 @@ def video_rows(*, project: Project):
         .annotate(
             n_events=Count("events", distinct=True),
             n_accepted=Count("events", filter=Q(events__state=Decision.ACCEPTED), distinct=True),
-            n_detected=Count("events", filter=Q(events__detected_at__isnull=False), distinct=True),
+            n_detected=Count("events", filter=Q(events__detected_at__isnull=False)
+                             | Q(events__av_objects__boxes__isnull=False), distinct=True),
             n_objects=Count("events__av_objects", distinct=True),
         )
         .order_by("id")

@@ -262,11 +262,13 @@ def avst_funnel(*, project: Project) -> list[FunnelStep]:
         imported=Count("id"),
         kept=Count("id", filter=~Q(filter_group="") & Q(filter_rule="")),
     )
-    events = Event.objects.filter(video__project=project).aggregate(
-        events=Count("id"),
-        analysed=Count("id", filter=Q(audibility_call__isnull=False)),
-        detected=Count("id", filter=Q(detected_at__isnull=False)),
-        accepted=Count("id", filter=Q(state=Decision.ACCEPTED)),
+    # As the R-AVST overview counts them: events of the videos filtering kept; analysed by the LLM or given objects
+    # by hand; boxed by the detector or by a reviewer. (Objects and boxes join in: count distinct events.)
+    events = Event.objects.filter(video__project=project, video__filter_rule="").aggregate(
+        events=Count("id", distinct=True),
+        analysed=Count("id", filter=Q(audibility_call__isnull=False) | Q(av_objects__isnull=False), distinct=True),
+        detected=Count("id", filter=Q(detected_at__isnull=False) | Q(av_objects__boxes__isnull=False), distinct=True),
+        accepted=Count("id", filter=Q(state=Decision.ACCEPTED), distinct=True),
     )
     pairs = QAPair.objects.filter(video__project=project).aggregate(
         pairs=Count("id"), accepted=Count("id", filter=Q(state=Decision.ACCEPTED))
@@ -277,7 +279,7 @@ def avst_funnel(*, project: Project) -> list[FunnelStep]:
         FunnelStep("kept", "Videos kept by filtering", videos["kept"], of="imported"),
         FunnelStep("events", "Events", events["events"]),
         FunnelStep("analysed", "Events analysed (audibility)", events["analysed"], of="events"),
-        FunnelStep("detected", "Events detected (boxes proposed)", events["detected"], of="analysed"),
+        FunnelStep("detected", "Events boxed (detector or reviewer)", events["detected"], of="analysed"),
         FunnelStep("events_accepted", "Events accepted", events["accepted"], of="detected"),
         FunnelStep("pairs", "QA pairs", pairs["pairs"]),
         FunnelStep("pairs_accepted", "QA pairs accepted", pairs["accepted"], of="pairs"),

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 import redis
 from django.conf import settings
 
+from annotation.projects.models import ProjectKind
 from pipeline.jobs.models import LLMCall, LLMOutcome
 from pipeline.jobs.ratelimit import ProviderThrottle, ThrottleTimeout
 from pipeline.llm.pricing import estimate_cost
@@ -37,6 +38,13 @@ def llm_choice(project) -> tuple[str, str]:
     return provider, model
 
 
+#: What the LLM does for a project of each kind, and what people do without it (the missing-key message).
+LLM_WORK = {
+    ProjectKind.AVST: ("analyse the events' audibility", "Until then, add the objects by hand on each event's review page."),
+}
+LLM_WORK_DEFAULT = ("propose questions", "Until then, add questions by hand.")
+
+
 def llm_status(project) -> LLMStatus:
     try:
         provider, model = llm_choice(project)
@@ -44,10 +52,10 @@ def llm_status(project) -> LLMStatus:
         return LLMStatus("", "", False, f"The project's LLM settings are invalid ({exc}); fix them in its settings.")
     if os.environ.get(KEY_VARIABLE[provider]):
         return LLMStatus(provider, model, True, f"{model} through {provider}")
+    work = LLM_WORK.get(getattr(project, "kind", ""), LLM_WORK_DEFAULT)
     return LLMStatus(
         provider, model, False,
-        f"No API key: set {KEY_VARIABLE[provider]} on the workers to let {model} propose questions. "
-        "Until then, add questions by hand.",
+        f"No API key: set {KEY_VARIABLE[provider]} on the workers to let {model} {work[0]}. {work[1]}",
     )
 
 

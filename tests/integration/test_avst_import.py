@@ -117,7 +117,8 @@ def test_command_prints_the_outcome_and_fails_cleanly(tmp_path):
         call_command("import_unav100", "--project", "cmd", str(tmp_path / "junk.json"))
 
 
-def test_filtering_report_page_shows_counts_and_reasons(tmp_path, client, django_user_model):
+def test_filtering_report_page_shows_counts_and_reasons(tmp_path, client, django_user_model, monkeypatch):
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
     import_unav100(project_name="avst", annotations=unav_file(tmp_path), dispatch=False)
     project = Project.objects.get(name="avst")
     user = django_user_model.objects.create_user(username="viewer", password="pw")
@@ -133,6 +134,9 @@ def test_filtering_report_page_shows_counts_and_reasons(tmp_path, client, django
     assert 'data-video="low_coverage"' in only and 'data-video="too_many"' not in only
     overview = client.get(reverse("avst-overview", args=[project.pk])).content.decode()
     assert 'data-count="kept">3<' in overview and 'data-video-id="' in overview
+    # No key: the page says what the LLM is for in an R-AVST project (not stage 1's questions).
+    assert "No API key" in overview and "analyse the events&#x27; audibility" in overview
+    assert "propose questions" not in overview
     # An annotator may look but not start anything.
     assert client.post(reverse("avst-overview", args=[project.pk]), {"action": "filter"}).status_code == 403
 

@@ -202,6 +202,20 @@ def test_avst_funnel(team, django_user_model, client):
     page = client.get(reverse("funnel", args=[project.pk])).content.decode()
     assert 'data-step="analysed"' in page and "Videos kept by filtering" in page
 
+    # As the R-AVST overview counts them: objects given by hand make an event analysed, a reviewer's box makes it
+    # boxed, and events of a removed video are out.
+    from annotation.avst import selectors as avst_selectors
+    from annotation.avst.models import AVObject, BoxProposal
+
+    by_hand = AVObject.objects.create(event=events[2], name="cat", audibility="audible", source="human")
+    BoxProposal.objects.create(avobject=by_hand, timestamp=2.5, frame_index=0, x1=1, y1=1, x2=5, y2=5,
+                               source="human")
+    Event.objects.create(video=videos[2], number=1, label="removed", start=0, end=1)
+    counts = {s.key: s.count for s in quality.funnel(project=project)}
+    assert (counts["events"], counts["analysed"], counts["detected"]) == (3, 3, 2)
+    overview = avst_selectors.overview(project=project)["events"]
+    assert (overview["total"], overview["analysed"], overview["detected"]) == (3, 3, 2)
+
 
 def test_project_home_links(team, client):
     home = reverse("project-home", args=[team.project.pk])
