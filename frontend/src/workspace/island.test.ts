@@ -20,6 +20,12 @@ describe('readWorkspaceData', () => {
     expect(readWorkspaceData(script(JSON.stringify(data)))).toEqual(data);
   });
 
+  it('reads why click-to-box is not offered, when the page says', () => {
+    const data = { ...makeData(), click_box_missing: 'CLUEBENCH_DETECT_SAM2_PATH is not set' };
+    expect(readWorkspaceData(script(JSON.stringify(data)))?.click_box_missing).toBe('CLUEBENCH_DETECT_SAM2_PATH is not set');
+    expect(readWorkspaceData(script(JSON.stringify({ ...makeData(), click_box_missing: '' })))).not.toHaveProperty('click_box_missing');
+  });
+
   it("reads the project's vocabulary, each list on its own", () => {
     const data = { ...makeData(), labels: { objects: ['dog'], clusters: ['red', null, 'blue'] } };
     expect(readWorkspaceData(script(JSON.stringify(data)))?.labels).toEqual({ objects: ['dog'], clusters: ['red', 'blue'] });

@@ -76,6 +76,8 @@ export function readWorkspaceData(script: Element | null): WorkspaceData | null 
     csrf_token: typeof data.csrf_token === 'string' ? data.csrf_token : '',
     can_annotate: data.can_annotate === true,
     labels: { objects: vocabularyList(data.labels, 'objects'), clusters: vocabularyList(data.labels, 'clusters') },
-    click_box_missing: typeof data.click_box_missing === 'string' ? data.click_box_missing : '',
+    ...(typeof data.click_box_missing === 'string' && data.click_box_missing !== ''
+      ? { click_box_missing: data.click_box_missing }
+      : {}),
   };
 }
