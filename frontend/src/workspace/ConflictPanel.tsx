@@ -1,3 +1,4 @@
+import { STATE_LABELS } from './DraftForm';
 import { CATEGORY_LABELS, clueCount, refOf, type EditableDoc } from './doc';
 import { formatInterval } from '../components';
 import { editableOf } from './doc';
@@ -34,6 +35,13 @@ const ROWS: [label: string, show: (d: EditableDoc) => string, field: MergeField]
   ['Clusters', (d) => (d.clusters.length === 0 ? '–' : d.clusters.map((c) => c.name).join(', ')), 'clusters'],
 ];
 
+/** The server's message as a sentence: a capital first, a full stop last. */
+const sentence = (text: string): string => {
+  const trimmed = text.trim();
+  const capital = trimmed.charAt(0).toUpperCase() + trimmed.slice(1);
+  return /[.!?]$/.test(capital) ? capital : `${capital}.`;
+};
+
 /** A 409: the server's newer version beside ours, and the two ways out. */
 export function ConflictPanel({ mine, theirs, message, busy, base, canReapply = true, onReapply, onDiscard }: ConflictPanelProps) {
   const plan = mergePlan(base ?? editableOf(theirs), mine, editableOf(theirs));
@@ -41,7 +49,8 @@ export function ConflictPanel({ mine, theirs, message, busy, base, canReapply = 
   return (
     <section className="ws-conflict" role="alert" aria-label="Conflict">
       <p className="ws-conflict-heading">
-        The question was changed elsewhere (now version {theirs.version}, state {theirs.state}). {message}
+        The question was changed elsewhere (now version {theirs.version}: {STATE_LABELS[theirs.state] ?? theirs.state}).
+        {message !== '' && ` ${sentence(message)}`}
       </p>
       <table>
         <thead>

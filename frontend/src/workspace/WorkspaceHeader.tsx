@@ -63,7 +63,8 @@ export function WorkspaceHeader({
   const widened = final !== null && ref !== null && (final.start < ref.start || final.end > ref.end);
   return (
     <header className="ws-header">
-      <h2 className="ws-title">
+      {/* One line, so the canvas never moves: a part that does not fit is cut, and whole in its tooltip. */}
+      <h2 className="ws-title" title={`${title} · question #${snapshot.server.id}`}>
         {title} <span className="ws-muted">· question #{snapshot.server.id}</span>
       </h2>
       <span
@@ -78,11 +79,20 @@ export function WorkspaceHeader({
         Clues: {count} / Count: {doc.drafted_answer ?? '–'}
       </span>
       {sources.accepted > 0 && (
-        <span className="ws-muted" data-testid="running-count-sources">
+        <span
+          className="ws-muted"
+          data-testid="running-count-sources"
+          title={`${sources.accepted} accepted proposal${sources.accepted === 1 ? '' : 's'}, ${sources.byHand} by hand`}
+        >
           ({sources.accepted} accepted proposal{sources.accepted === 1 ? '' : 's'}, {sources.byHand} by hand)
         </span>
       )}
-      <span className="ws-final" data-testid="final-interval">
+      <span
+        className="ws-final"
+        data-testid="final-interval"
+        title={`Final interval: ${final === null ? '–' : formatInterval(final.start, final.end)}${
+          widened ? ' (the clues widen the reference)' : ''}`}
+      >
         Final interval: {final === null ? '–' : formatInterval(final.start, final.end)}
         {widened && <span className="ws-muted"> (the clues widen the reference)</span>}
       </span>
