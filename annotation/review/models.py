@@ -25,7 +25,7 @@ class ReviewState(models.TextChoices):
 
 #: A decision as people read it.
 DECISION_LABELS = {"keep": "Kept", "approve": "Approved", "fix": "Fixed", "send_back": "Sent back",
-                   "reject": "Rejected"}
+                   "reject": "Rejected", "rejected": "Rejected (by a manager)"}
 
 
 class ReviewItem(models.Model):

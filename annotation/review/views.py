@@ -190,6 +190,16 @@ def funnel_page(request, pk: int):
     return render(request, "review/funnel.html", {"project": project, "steps": quality.funnel(project=project)})
 
 
+#: What a bulk action did, for its message ("Rejected 3 questions.").
+BULK_DONE = {"reassign": "Reassigned", "return": "Returned to their annotator", "reject": "Rejected",
+             "reopen": "Reopened"}
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return (text[:1].upper() + text[1:]).rstrip(".") + "." if text else text
+
+
 @login_required
 def question_table(request, pk: int):
     """The project's questions in a table: filters, search, sorting, pages; managers act on a selection."""
@@ -199,18 +209,26 @@ def question_table(request, pk: int):
         project_for_page(request, pk, Capability.MANAGE)
         ids = [int(v) for v in request.POST.getlist("question") if v.isdigit()]
         annotator = request.POST.get("annotator", "")
+        action = request.POST.get("action", "")
         try:
-            result = worktable.bulk(project=project, ids=ids, action=request.POST.get("action", ""), user=request.user,
+            result = worktable.bulk(project=project, ids=ids, action=action, user=request.user,
                                     annotator_id=int(annotator) if annotator.isdigit() else None,
                                     reason=request.POST.get("reason", ""))
         except AppError as exc:
-            messages.error(request, str(exc))
+            errors = getattr(exc, "errors", None) or {"": str(exc)}
+            for problem in errors.values():
+                messages.error(request, f"Nothing was done: {_sentence(problem)}")
+            # The choice is kept for the next try: the ticked questions, the action and its fields.
+            request.session["bulk_form"] = {"ids": ids, "action": action, "annotator": annotator,
+                                            "reason": request.POST.get("reason", "")}
         else:
             if result.done:
-                messages.success(request, f"{request.POST.get('action')}: done for {len(result.done)} question(s).")
+                n = len(result.done)
+                messages.success(request, f"{BULK_DONE.get(action, action)} {n} question{'s' if n != 1 else ''}.")
             for pk_skipped, why in result.skipped[:10]:
                 messages.warning(request, f"Question {pk_skipped} skipped: {why}.")
         return redirect(f"{reverse('question-table', args=[project.pk])}?{request.POST.get('query', '')}")
+    kept = request.session.pop("bulk_form", None) or {}
     filters = worktable.Filters.from_query(request.GET)
     for name, problem in filters.errors.items():
         messages.error(request, f"{name}: {problem}")
@@ -227,6 +245,7 @@ def question_table(request, pk: int):
         "reviewers": reviewers, "query": query.urlencode(), "sortless": plain.urlencode(), "total": rows.count(),
         "states": QuestionState.choices, "categories": Category.choices, "modalities": Modality.choices,
         "videos": Video.objects.filter(project=project).order_by("title", "id"), "actions": worktable.ACTIONS,
+        "kept": kept, "kept_ids": set(kept.get("ids", [])),
         "columns": [("id", "#"), ("video", "Video"), (None, "Question"), ("category", "Category"),
                     ("count", "Count"), ("state", "State"), ("annotator", "Annotator"), ("updated", "Changed"),
                     (None, "Comments")],

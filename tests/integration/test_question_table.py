@@ -64,10 +64,16 @@ def test_bulk_actions_are_applied_where_they_fit_and_logged(team, client, table,
                       "question": [table["draft"].pk, table["pooled"].pk]})
     assert Question.objects.get(pk=table["draft"].pk).annotator == team.reviewer
     assert Question.objects.get(pk=table["pooled"].pk).annotator == team.annotator  # in the pool: skipped
-    refused = client.post(url, {"action": "reject", "question": [table["answered"].pk]}, follow=True)
-    assert "say why" in refused.content.decode() and Question.objects.get(pk=table["answered"].pk).state == "answered"
-    client.post(url, {"action": "reject", "reason": "duplicate of another",
-                      "question": [table["answered"].pk, table["arbitration"].pk]})
+    refused = client.post(url, {"action": "reject", "question": [table["answered"].pk]}, follow=True).content.decode()
+    assert "Nothing was done: Say why the questions are rejected." in refused
+    assert Question.objects.get(pk=table["answered"].pk).state == "answered"
+    # The choice is kept for the next try: the ticked question and the action.
+    assert f'value="{table["answered"].pk}" aria-label="choose question {table["answered"].pk}" checked' in refused
+    assert '<option value="reject" selected>' in refused
+    assert "checked" not in client.get(url).content.decode().split("<tbody>")[1]  # once only
+    done = client.post(url, {"action": "reject", "reason": "duplicate of another",
+                             "question": [table["answered"].pk, table["arbitration"].pk]}, follow=True)
+    assert "Rejected 2 questions." in done.content.decode()
     assert set(Question.objects.filter(state="rejected").values_list("pk", flat=True)) == {
         table["answered"].pk, table["arbitration"].pk}
     item = ReviewItem.objects.get(question=table["arbitration"])

@@ -63,3 +63,23 @@ describe('user menu', () => {
     expect(menu.open).toBe(false);
   });
 });
+
+describe('choose-all box', () => {
+  it('ticks and clears the named boxes of its form, and is mixed when only some are ticked', async () => {
+    const { setUpSelectAll } = await import('./selectAll');
+    document.body.innerHTML = `<form><input type="checkbox" data-select-all="question" id="all">
+      <input type="checkbox" name="question" value="1"><input type="checkbox" name="question" value="2" checked>
+      <input type="checkbox" name="other" value="x"></form>`;
+    setUpSelectAll(document);
+    const all = document.getElementById('all') as HTMLInputElement;
+    const boxes = Array.from(document.querySelectorAll<HTMLInputElement>('input[name=question]'));
+    expect(all.indeterminate).toBe(true);
+    all.click();
+    expect(boxes.map((b) => b.checked)).toEqual([true, true]);
+    expect((document.querySelector('input[name=other]') as HTMLInputElement).checked).toBe(false);
+    boxes[0]!.click();
+    expect([all.checked, all.indeterminate]).toEqual([false, true]);
+    boxes[0]!.click();
+    expect([all.checked, all.indeterminate]).toEqual([true, false]);
+  });
+});
