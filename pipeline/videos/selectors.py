@@ -23,3 +23,15 @@ def summary_sections(*, project: Project) -> list[dict]:
     """The project's videos per processing status (plugged into the project's summary)."""
     videos = Video.objects.filter(project=project)
     return [{"key": "videos", "title": "Videos", "states": state_counts(videos, "status", VideoStatus.choices)}]
+
+
+def videos_in_use(project) -> set[int]:
+    """The ids of the project's videos that something refers to (and so cannot be deleted), in one query per
+    referring model, as ``services._references`` finds them."""
+    used: set[int] = set()
+    for relation in Video._meta.related_objects:
+        if relation.one_to_many or relation.one_to_one:
+            field = relation.field
+            used.update(relation.related_model._default_manager.filter(**{f"{field.name}__project": project})
+                        .values_list(field.attname, flat=True).distinct())
+    return used

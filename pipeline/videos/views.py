@@ -10,6 +10,7 @@ from annotation.projects import selectors
 from annotation.projects.errors import AppError
 from annotation.projects.permissions import Capability
 from annotation.projects.views import project_for_page
+from pipeline.videos import selectors as video_selectors
 from pipeline.videos import services
 from pipeline.videos.models import Video
 from pipeline.videos.serializers import VideoSerializer
@@ -26,6 +27,8 @@ def project_videos(request, pk: int):
             "project": project,
             "videos": videos,
             "can_upload": selectors.can(user=request.user, project=project, capability=Capability.MANAGE),
+            # Delete is offered only where it can succeed: a video nothing refers to.
+            "in_use": video_selectors.videos_in_use(project),
             "upload_url": reverse("video-list"),
         },
     )

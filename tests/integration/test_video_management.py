@@ -87,6 +87,18 @@ def test_the_videos_page_offers_both_to_managers_only(team, failed, client):
     assert "Deleted broken upload" in done.content.decode() and not Video.objects.filter(pk=video.pk).exists()
 
 
+def test_delete_is_offered_only_for_videos_nothing_refers_to(team, failed, client):
+    video, _, _, _ = failed
+    used = Video.objects.create(project=team.project, title="used", sha256="f" * 64)
+    Question.objects.create(video=used, text="How many?", category="event", modality="A")
+    client.force_login(team.manager)
+    page = client.get(reverse("project-videos", args=[team.project.pk])).content.decode()
+    assert reverse("video-delete-page", args=[video.pk]) in page
+    assert reverse("video-delete-page", args=[used.pk]) not in page
+    row = page.split(f'data-video-id="{used.pk}"', 1)[1].split("</tr>", 1)[0]
+    assert ">in use<" in row
+
+
 def test_reprocess_from_the_videos_page_comes_back_to_it(team, failed, client, monkeypatch):
     monkeypatch.setattr("pipeline.jobs.services._send", lambda job: None)
     video, _, _, _ = failed
