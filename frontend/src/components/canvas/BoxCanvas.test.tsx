@@ -379,3 +379,14 @@ describe('BoxCanvas stale frames', () => {
     expect(onCreate).not.toHaveBeenCalled();
   });
 });
+
+describe('label outlines', () => {
+  it('are light around dark colours and dark around light ones, so a label reads on any frame', async () => {
+    const { haloFor } = await import('./BoxShapes');
+    expect(haloFor('#000075')).toBe('#fff'); // navy
+    expect(haloFor('#4363d8')).toBe('#fff'); // blue
+    expect(haloFor('#ffe119')).toBe('#000'); // yellow
+    expect(haloFor('#3cb44b')).toBe('#000'); // green
+    expect(haloFor('white')).toBe('#000');
+  });
+});

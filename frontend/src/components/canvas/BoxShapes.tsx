@@ -35,6 +35,19 @@ export interface BoxShapesProps {
 }
 
 /** The boxes (with their labels) and the resize handles of the selected one, inside the canvas's svg. */
+/**
+ * The outline that keeps a label readable on any frame: dark around a light colour, light around a dark one (a
+ * navy label in a black outline is lost on a dark frame).
+ */
+export function haloFor(color: string): string {
+  const hex = /^#([0-9a-f]{6})$/i.exec(color)?.[1];
+  if (hex === undefined) return '#000';
+  // WCAG relative luminance; at about 0.18 white and black give the same contrast.
+  const linear = (c: number) => (c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
+  const [r, g, b] = [0, 2, 4].map((i) => linear(parseInt(hex.slice(i, i + 2), 16) / 255)) as [number, number, number];
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b < 0.18 ? '#fff' : '#000';
+}
+
 export function BoxShapes({ boxes, selectedKey, perDisplayPixel, handles }: BoxShapesProps) {
   const handleSize = HANDLE_SIZE * perDisplayPixel;
   const labelSize = LABEL_SIZE * perDisplayPixel;
@@ -71,7 +84,7 @@ export function BoxShapes({ boxes, selectedKey, perDisplayPixel, handles }: BoxS
                 y={above ? b.y1 - 3 * perDisplayPixel : b.y1 + labelSize}
                 fontSize={labelSize}
                 fill={b.color}
-                stroke="#000"
+                stroke={haloFor(b.color)}
                 strokeWidth={3 * perDisplayPixel}
                 paintOrder="stroke"
                 aria-hidden="true"
