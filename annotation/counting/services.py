@@ -86,9 +86,11 @@ def _locked_candidate(candidate: CandidateQuestion, expected_version: int) -> Ca
 
 
 def _question_from(candidate: CandidateQuestion, user) -> Question:
+    """Stage 2's draft of an accepted candidate. The interval the question asks about (its query interval) is the
+    first draft of its reference interval, which the annotator then narrows or widens."""
     return Question.objects.create(
         video=candidate.video, candidate=candidate, text=candidate.text, category=candidate.category,
-        modality=candidate.modality, annotator=user,
+        modality=candidate.modality, annotator=user, ref_start=candidate.query_start, ref_end=candidate.query_end,
     )
 
 

@@ -36,6 +36,8 @@ def test_accept_makes_a_stage2_question(team, candidate):
     question = Question.objects.get(pk=response.data["question"])
     assert question.candidate == candidate and question.text == candidate.text and question.state == "draft"
     assert question.annotator == team.annotator
+    # The interval it asks about is the first draft of its reference interval (still a draft: no count yet).
+    assert (question.ref_start, question.ref_end) == (10, 100)
     again = api(team.annotator).post(f"/api/v1/candidates/{candidate.pk}/accept/", {"version": 2}, format="json")
     # Not editable any more: 409, the vocabulary of every versioned row.
     assert again.status_code == 409 and "already accepted" in again.data["detail"]

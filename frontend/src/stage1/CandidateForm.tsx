@@ -178,7 +178,7 @@ export function CandidateForm(props: CandidateFormProps) {
             ▶ Play this interval
           </button>
         </div>
-        <p className="s1-hint">Leave start and end empty for the whole video.</p>
+        <p className="s1-hint">The part of the video the question asks about (the whole video when left empty); it becomes the first draft of the reference interval.</p>
         {props.formError !== null && props.formError !== '' && (
           <p className="s1-form-error" role="alert">
             {props.formError}
