@@ -96,6 +96,17 @@ function echo(fetchImpl: FetchMock, base: QuestionDoc = makeQuestion()) {
 }
 
 describe('WorkspaceApp', () => {
+  it('says at the top why a reviewer sent the question back, until the comment is resolved', () => {
+    const why = makeComment({ id: 40, review_decision: 'send_back', text: 'The beep at 2 s is counted twice', time: 2 });
+    const { video } = setup({}, { comments: [makeComment({ id: 39 }), why] });
+    expect(text('sent-back')).toContain('Sent back by rita: “The beep at 2 s is counted twice”');
+    fireEvent.click(screen.getByRole('button', { name: 'Go to the comment' }));
+    expect(video.currentTime).toBe(2);
+    cleanup();
+    setup({}, { comments: [{ ...why, resolved_at: '2026-03-02T10:00:00Z', resolved_by_name: 'ann' }] });
+    expect(screen.queryByTestId('sent-back')).toBeNull();
+  });
+
   it('says why c does nothing on a box question when the server has no segmentation model', () => {
     setup({ category: 'object', modality: 'V' }, { click_box_missing: 'CLUEBENCH_DETECT_SAM2_PATH is not set' });
     expect(screen.queryByTestId('click-to-box')).toBeNull();

@@ -75,6 +75,9 @@ export function WorkspaceApp({ data, fetchImpl }: WorkspaceAppProps) {
   useWorkspaceKeys(ws, player, clues, submit, proposals, clickToBox);
 
   const title = video.title || `Video ${video.id}`;
+  // A reviewer sent the question back and the annotator has not resolved why yet: said at the top, not only in the
+  // comments panel below the fold.
+  const sentBack = [...view.comments].reverse().find((c) => c.review_decision === 'send_back' && c.resolved_at === null);
   // Who holds the question, as the server last said (in a 409's newer document, if there is one).
   const held = snapshot.conflict?.current ?? snapshot.server;
   const takeOverNow = async () => {
@@ -168,6 +171,26 @@ export function WorkspaceApp({ data, fetchImpl }: WorkspaceAppProps) {
         onReapply={ws.reapply}
         onDiscard={ws.discard}
       />
+      {sentBack !== undefined && (
+        <p className="ws-sent-back" role="status" data-testid="sent-back" title={sentBack.text}>
+          <strong>Sent back by {sentBack.author_name || 'a reviewer'}:</strong> “{sentBack.text}”{' '}
+          <button
+            type="button"
+            className="ws-link"
+            onClick={() => {
+              const at = anchorTime(sentBack, fps);
+              if (at !== null) {
+                player.pause();
+                player.seekTo(at);
+              }
+              const panel = document.querySelector<HTMLElement>('section.ws-comments');
+              if (typeof panel?.scrollIntoView === 'function') panel.scrollIntoView({ block: 'nearest' });
+            }}
+          >
+            Go to the comment
+          </button>
+        </p>
+      )}
 
       <div className="ws-layout">
         <section className="ws-media-pane" aria-label="Video">
