@@ -4,6 +4,7 @@ comments shown beside a question or an event."""
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils import timezone
 
 from annotation.avst import hooks as avst_hooks
@@ -57,10 +58,14 @@ def question_reopened(*, question, user) -> None:
 
 
 def workspace_extras(*, question, request) -> dict:
+    held = ReviewItem.objects.filter(question=question, state=ReviewState.CLAIMED, claimed_by=request.user,
+                                     queue__in=(ReviewQueue.ARBITRATION, ReviewQueue.AUDIT)).first()
     return {
         "comments": CommentSerializer(comments.for_question(question=question).select_related("project"), many=True,
                                       context={"request": request}).data,
         "can_comment": comments.may_comment(user=request.user, question=question),
+        # A reviewer fixing the question of an item they hold: the way back to decide it.
+        **({"review_item_url": reverse("review-item", args=[held.pk])} if held is not None else {}),
     }
 
 

@@ -200,6 +200,15 @@ def test_the_reviewer_holding_an_item_fixes_its_clues_through_the_workspace(team
     rows = list(Clue.objects.filter(question_id=item.question_id).order_by("pk"))
     assert [(c.start, c.created_by_id) for c in rows] == [(kept["start"], team.annotator.pk), (7.0, team.reviewer.pk)]
     assert rows[0].created_at == sorted(before.values(), key=lambda v: v[1])[1][1]
+    # The workspace leads the reviewer back to the item they hold (and only them).
+    from django.test import Client
+
+    page = Client()
+    page.force_login(team.reviewer)
+    back = reverse("review-item", args=[item.pk])
+    assert f'href="{back}" id="back-to-review"' in page.get(reverse("workspace", args=[item.question_id])).content.decode()
+    page.force_login(team.manager)
+    assert 'id="back-to-review"' not in page.get(reverse("workspace", args=[item.question_id])).content.decode()
     review.decide_arbitration(item=item, user=team.reviewer, decision="keep")
     question = Question.objects.get(pk=item.question_id)
     assert question.state == "pooled"

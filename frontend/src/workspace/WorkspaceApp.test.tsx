@@ -580,7 +580,7 @@ describe('WorkspaceApp', () => {
     expect(saveStatus()).toMatch(/^Not saved: fix the marked problems/);
     const row = container.querySelector('[data-clue-key="clue-0"]')!;
     expect(within(row as HTMLElement).getByText('Overlaps another event.')).toBeTruthy();
-    expect(screen.getByText('Invalid clues.')).toBeTruthy();
+    expect(screen.getByText('Not saved. Clue #1: Overlaps another event.')).toBeTruthy();
     expect(valueOf('Event 1 end')).toBe('12.5');
     expect(JSON.parse(localStorage.getItem(localKey(7))!).doc.clues).toEqual([{ kind: 'event', start: 11, end: 12.5 }]);
   });
@@ -592,7 +592,8 @@ describe('WorkspaceApp', () => {
     fetchImpl.mockResolvedValueOnce(jsonResponse({ detail: 'Invalid clues.', errors: { 'clues[0]': 'Overlaps another event.' } }, 400));
     await tick(800);
     const toast = screen.getByTestId('save-toast');
-    expect(toast.textContent).toBe('Invalid clues.');
+    // Said in words, under the name of the field, not the server's field path.
+    expect(toast.textContent).toBe('Not saved. Clue #1: Overlaps another event.');
     expect(toast.closest('.ws-toasts')).toBe(screen.getByTestId('toasts'));
     // The same elements lie before the layout with and without the message: the toasts box is always there.
     const toasts = screen.getByTestId('toasts');

@@ -19,6 +19,27 @@ export function outcomeText(result: SubmitResult, fps: number): string {
   return `Sent to arbitration: ${clues} ${clues === 1 ? 'clue' : 'clues'} for a count of ${count}`;
 }
 
+const FIELD_NAMES: Record<string, string> = {
+  text: 'Question', category: 'Category', modality: 'Modality', drafted_answer: 'Drafted count',
+  ref_start: 'Reference interval', ref_end: 'Reference interval', rejected_proposals: 'Rejected proposals',
+};
+
+/** A field path as people name it: "drafted_answer" → "Drafted count", "clues[2]" → "Clue #3". */
+export function fieldName(path: string): string {
+  const item = /^(clues|clusters)\[(\d+)\]/.exec(path);
+  if (item !== null) return `${item[1] === 'clues' ? 'Clue' : 'Cluster'} #${Number(item[2]) + 1}`;
+  return FIELD_NAMES[path] ?? path;
+}
+
+/**
+ * Why the server refused a save, in words: each problem under the name of its field ("Not saved. Drafted count: 1
+ * clue(s) for a count of 2: ..."), instead of the server's field paths; its detail when it named no field.
+ */
+export function refusalText(errors: Readonly<Record<string, string>>, detail: string): string {
+  const problems = Object.entries(errors).map(([path, problem]) => `${fieldName(path)}: ${problem.trim().replace(/\.$/, '')}`);
+  return problems.length === 0 ? detail : `Not saved. ${problems.join('; ')}.`;
+}
+
 export interface WorkspaceNoticesProps {
   doc: EditableDoc;
   /** What this page's unsaved edits were made on (a conflict's re-apply merges against it). */
@@ -66,7 +87,7 @@ export function WorkspaceNotices({
       <div className="ws-toasts" data-testid="toasts">
         {snapshot.status === 'invalid' && snapshot.message !== null && (
           <p className="ws-error ws-toast" role="alert" data-testid="save-toast">
-            {snapshot.message}
+            {refusalText(snapshot.errors, snapshot.message)}
           </p>
         )}
         {submitMessage !== null && (

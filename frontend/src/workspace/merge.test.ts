@@ -96,3 +96,15 @@ describe('comparing documents by content', () => {
     });
   });
 });
+
+describe('a refused save in words', () => {
+  it('names each field as people do, and falls back on the detail', async () => {
+    const { refusalText } = await import('./WorkspaceNotices');
+    expect(refusalText({ drafted_answer: '1 clue(s) for a count of 2: a pooled question keeps one clue per counted instance' },
+      'nothing was saved: ...')).toBe(
+      'Not saved. Drafted count: 1 clue(s) for a count of 2: a pooled question keeps one clue per counted instance.');
+    expect(refusalText({ 'clues[2]': 'Overlaps another event.', 'clusters[0]': 'Name it.' }, 'x'))
+      .toBe('Not saved. Clue #3: Overlaps another event; Cluster #1: Name it.');
+    expect(refusalText({}, 'nothing was saved: the server said no')).toBe('nothing was saved: the server said no');
+  });
+});
