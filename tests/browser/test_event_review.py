@@ -4,7 +4,7 @@ the accepted truth becomes QA pairs."""
 import pytest
 from django.contrib.auth import get_user_model
 
-from annotation.avst.models import AVObject, BoxProposal, QAPair
+from annotation.avst.models import AVObject, BoxProposal, Event, QAPair
 from annotation.projects.models import Decision, Membership, Role
 from config.demo import ensure_demo_users
 
@@ -70,6 +70,10 @@ def test_reviewer_fixes_boxes_and_objects_by_mouse_and_keyboard_then_accepts(pag
         "document.querySelectorAll('[data-testid=object-row]')[1].dataset.audibility === 'audible'")
     wait_saved(page, 4)
 
+    # The ball has no box at any second: the first accept says so, the second accepts anyway.
+    page.keyboard.press("Control+Enter")
+    page.wait_for_function("document.querySelector('[data-testid=hint]').textContent.includes('no box at any second')")
+    assert Event.objects.get(pk=event.pk).state != Decision.ACCEPTED
     page.keyboard.press("Control+Enter")
     page.wait_for_function("document.querySelector('[data-testid=event-state]').dataset.state === 'accepted'")
 

@@ -408,6 +408,21 @@ describe('EventReviewApp', () => {
     expect(status().dataset.version).toBe('4');
   });
 
+  it('says once before accepting that an object has no box at any second', async () => {
+    const { fetchImpl } = setup();
+    echoing(fetchImpl);
+    press('o'); // a new object, no box yet
+    await tick(0);
+    fetchImpl.mockClear();
+    press('Enter', { ctrlKey: true });
+    await tick(0);
+    expect(screen.getByTestId('hint').textContent).toContain('no box at any second');
+    expect(fetchImpl.mock.calls.some(([, init]) => String(init?.body ?? '').includes('"accept":true'))).toBe(false);
+    press('Enter', { ctrlKey: true });
+    await tick(0);
+    expect(fetchImpl.mock.calls.some(([, init]) => String(init?.body ?? '').includes('"accept":true'))).toBe(true);
+  });
+
   it('shows a 403 and keeps the changes', async () => {
     const { fetchImpl } = setup();
     fetchImpl.mockResolvedValueOnce(jsonResponse({ detail: 'You may not review this event.' }, 403));

@@ -1,4 +1,4 @@
-import { useEffect, useState, useSyncExternalStore } from 'react';
+import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { UNSAVED_STATUSES, type SaveStatus } from '../shared/autosave';
 import { useSaveOnLeave } from '../shared/hooks';
 import { useStore } from '../shared/store';
@@ -32,6 +32,7 @@ export function useReviewDoc({ doc, docUrl, csrf, fetchRef, go }: ReviewDocOptio
   const editable = sync.editable && !snapshot.finishing;
   const viewDispatch = session.view.dispatch;
   const hint = (text: string | null) => viewDispatch({ type: 'hint', text });
+  const warnedUnboxed = useRef<string | null>(null);
 
   useEffect(() => {
     sync.start();
@@ -72,6 +73,15 @@ export function useReviewDoc({ doc, docUrl, csrf, fetchRef, go }: ReviewDocOptio
 
   const accept = async () => {
     if (!editable) return;
+    // Objects with no box at any second make QA pairs that say they are never seen: said once before accepting.
+    const unboxed = store.getState().present.objects.filter((o) => o.boxes.length === 0).map((o) => o.name.trim() || 'an object');
+    const key = unboxed.join('\u0000');
+    if (unboxed.length > 0 && warnedUnboxed.current !== key) {
+      warnedUnboxed.current = key;
+      const names = unboxed.length === 1 ? `${unboxed[0]} has` : `${unboxed.slice(0, -1).join(', ')} and ${unboxed.at(-1)} have`;
+      hint(`${names} no box at any second: the QA answers will say ${unboxed.length === 1 ? 'it is' : 'they are'} never seen. Accept again to accept anyway.`);
+      return;
+    }
     hint(null);
     if (await sync.finish()) return;
     const after = sync.getSnapshot();
