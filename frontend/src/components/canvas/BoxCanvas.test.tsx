@@ -387,6 +387,7 @@ describe('label outlines', () => {
     expect(haloFor('#4363d8')).toBe('#fff'); // blue
     expect(haloFor('#ffe119')).toBe('#000'); // yellow
     expect(haloFor('#3cb44b')).toBe('#000'); // green
+    expect(haloFor('#4363d866')).toBe('#fff'); // dimmed blue
     expect(haloFor('white')).toBe('#000');
   });
 });

@@ -40,7 +40,7 @@ export interface BoxShapesProps {
  * navy label in a black outline is lost on a dark frame).
  */
 export function haloFor(color: string): string {
-  const hex = /^#([0-9a-f]{6})$/i.exec(color)?.[1];
+  const hex = /^#([0-9a-f]{6})(?:[0-9a-f]{2})?$/i.exec(color)?.[1]; // an alpha (a dimmed box) does not change it
   if (hex === undefined) return '#000';
   // WCAG relative luminance; at about 0.18 white and black give the same contrast.
   const linear = (c: number) => (c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
