@@ -37,7 +37,7 @@ from pipeline.assist.propose import EventProposals, propose_events
 from pipeline.avst.seconds import frame_at
 from pipeline.detect import DetectError
 from pipeline.detect.distinct import DistinctInstance, distinct_instances, iou
-from pipeline.jobs.base import JobFailure
+from pipeline.jobs.base import JobFailure, ensure_lease
 from pipeline.jobs.models import ACTIVE_JOB_STATES, Job, JobState
 from pipeline.jobs.services import enqueue_job
 from pipeline.media.frames import FrameDecoder
@@ -541,9 +541,10 @@ def request_click(*, question: Question, frame_index: int, x: float, y: float) -
                            params={"question_id": question.pk, "frame_index": frame_index, "x": x, "y": y})
 
 
-def click_box(*, question_id: int, frame_index: int, x: float, y: float) -> dict | None:
+def click_box(*, question_id: int, frame_index: int, x: float, y: float, job: Job | None = None) -> dict | None:
     """The clicked object's box as a new proposal of the question (source ``click``), or None when the model finds
-    no object under the point."""
+    no object under the point. With ``job``, the proposal is written only while the run still holds it (a restarted
+    blind second pass deletes its predecessor's clicks, running ones included)."""
     question = Question.objects.select_related("video").get(pk=question_id)
     if question.category not in BOX_KINDS:
         raise JobFailure(f"question {question.pk} is no longer an object or attribute question")
@@ -561,9 +562,12 @@ def click_box(*, question_id: int, frame_index: int, x: float, y: float) -> dict
         detectors.release_interactive()
     if found is None:
         return None
-    proposal = ClueProposal.objects.create(
-        question=question, kind=question.category, source="click", frame_index=frame_index,
-        timestamp=(frame_index + 0.5) / video.fps, x1=found.x1, y1=found.y1, x2=found.x2, y2=found.y2,
-        score=min(max(found.score, 0.0), 1.0), model=model.model_name, model_version=model.model_version[:100],
-    )
+    with transaction.atomic():
+        if job is not None:
+            ensure_lease(job)
+        proposal = ClueProposal.objects.create(
+            question=question, kind=question.category, source="click", frame_index=frame_index,
+            timestamp=(frame_index + 0.5) / video.fps, x1=found.x1, y1=found.y1, x2=found.x2, y2=found.y2,
+            score=min(max(found.score, 0.0), 1.0), model=model.model_name, model_version=model.model_version[:100],
+        )
     return as_dict(proposal)

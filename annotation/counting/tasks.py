@@ -44,4 +44,4 @@ def propose_object_clues(job, progress, *, question_id: int):
 def click_box(job, progress, *, question_id: int, frame_index: int, x: float, y: float):
     """The box of the object a person clicked, as a proposal of the question (the person's page accepts it)."""
     progress(0, 1)
-    return {"proposal": proposals.click_box(question_id=question_id, frame_index=frame_index, x=x, y=y)}
+    return {"proposal": proposals.click_box(question_id=question_id, frame_index=frame_index, x=x, y=y, job=job)}

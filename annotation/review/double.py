@@ -17,11 +17,13 @@ gives the second pass to the new claimer, emptied: they start blind too.
 
 from __future__ import annotations
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.utils import timezone
 
 from annotation.counting.clues import clue_list
 from annotation.counting.models import ProposalSource, Question, QuestionState
+from annotation.counting.proposals import KIND_CLICK
 from annotation.counting.workspace import clue_count, doc_of
 from annotation.projects import audit, selectors
 from annotation.projects.errors import Invalid, NotEditable
@@ -29,6 +31,7 @@ from annotation.projects.models import AuditEntry, Decision
 from annotation.projects.permissions import Capability
 from annotation.review.models import ReviewItem, ReviewQueue, ReviewState
 from benchmark.metrics import agreement
+from pipeline.jobs.models import Job
 
 
 def hidden_questions(*, user) -> Q:
@@ -90,6 +93,9 @@ def start_second_pass(*, item: ReviewItem, user) -> Question:
         second.proposals.exclude(source=ProposalSource.DETECTOR).delete()
         second.proposals.exclude(state=Decision.PROPOSED).update(state=Decision.PROPOSED, decided_by=None,
                                                                  decided_at=None)
+        # Their click jobs too: a job's point and box are one of their clues (a running one then writes nothing).
+        Job.objects.filter(kind=KIND_CLICK, target_type=ContentType.objects.get_for_model(Question),
+                           target_id=second.pk).delete()
         second.drafted_answer = None
         second.clusters = []
         second.annotator = second.claimed_by = user

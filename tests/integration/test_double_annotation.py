@@ -423,6 +423,12 @@ def test_a_restarted_second_pass_shows_nothing_of_the_predecessors_proposals(tea
     found = ClueProposal.objects.create(question=second, kind="object", frame_index=250, timestamp=250.5 / fps,
                                         x1=60, y1=5, x2=90, y2=50, score=0.8, model="grounded-sam2",
                                         model_version="v")
+    from annotation.counting import proposals
+    from pipeline.jobs.models import Job
+    from pipeline.jobs.services import enqueue_job
+
+    click = enqueue_job(kind=proposals.KIND_CLICK, project=team.project, target=second, dispatch=False,
+                        params={"question_id": second.pk, "frame_index": 250, "x": 20.0, "y": 20.0})
     client = api(second_annotator)
     doc = client.get(doc_url(second)).data
     clue = {"kind": "object", "frame_index": 250, "x1": 5, "y1": 5, "x2": 50, "y2": 50, "cluster": "",
@@ -436,3 +442,6 @@ def test_a_restarted_second_pass_shows_nothing_of_the_predecessors_proposals(tea
     listed = api(third).get(reverse("questiondoc-detail", args=[second.pk]) + "proposals/").json()["proposals"]
     assert [(p["id"], p["state"]) for p in listed] == [(found.pk, "proposed")]
     assert not ClueProposal.objects.filter(pk=clicked.pk).exists()
+    # Nor their click jobs (a point and a box: one of their clues), which no longer count against the cap either.
+    assert not Job.objects.filter(pk=click.pk).exists()
+    assert api(third).get(f"/api/v1/jobs/{click.pk}/").status_code == 404

@@ -366,3 +366,14 @@ def test_an_open_click_proposal_stands_for_its_object_on_a_rerun(team, ready_vid
     outcome = store_found(q, found_object([(0, box)]))
     assert outcome["created"] == 0
     assert list(ClueProposal.objects.filter(question=q).values_list("source", flat=True)) == ["click"]
+
+
+def test_a_click_whose_job_was_taken_away_writes_nothing(team, ready_video, detect_settings):
+    from pipeline.jobs.base import LeaseLost
+
+    q = draft(team, ready_video)
+    before = ClueProposal.objects.filter(question=q).count()
+    gone = Job(pk=10**9, task_id="gone")  # deleted meanwhile (a restarted second pass removes its clicks)
+    with pytest.raises(LeaseLost):
+        proposals.click_box(question_id=q.pk, frame_index=3, x=40.0, y=60.0, job=gone)
+    assert ClueProposal.objects.filter(question=q).count() == before
