@@ -1,7 +1,7 @@
 import { cleanup, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConflictPanel } from './ConflictPanel';
-import { editableOf } from './doc';
+import { editableOf, eventClue } from './doc';
 import { makeQuestion } from './fixtures';
 
 afterEach(cleanup);
@@ -17,5 +17,17 @@ describe('ConflictPanel', () => {
       'The question was changed elsewhere (now version 9: Answered, clues pending (stage 3)). '
       + 'This question changed since you loaded it.');
     expect(screen.getByRole('alert', { name: 'Conflict' })).toBeTruthy();
+  });
+
+  it('says beforehand what re-apply will undo when one side accepted a proposal the other rejected', () => {
+    const base = editableOf(makeQuestion({ rejected_proposals: [] }));
+    const theirs = makeQuestion({ version: 5, rejected_proposals: [], clues: [{ ...eventClue(1, 2), proposal: 7 }] });
+    render(
+      <ConflictPanel mine={{ ...base, rejected_proposals: [7] }} theirs={theirs} base={base} message=""
+        busy={false} onReapply={vi.fn()} onDiscard={vi.fn()} />,
+    );
+    const merge = screen.getByTestId('conflict-merge').textContent!;
+    expect(merge).not.toContain('Kept as on the server: clues');
+    expect(screen.getByTestId('conflict-collisions').textContent).toContain('clues');
   });
 });

@@ -2,7 +2,7 @@ import { STATE_LABELS } from './DraftForm';
 import { CATEGORY_LABELS, clueCount, refOf, type EditableDoc } from './doc';
 import { formatInterval } from '../components';
 import { editableOf } from './doc';
-import { fieldList, mergePlan, type MergeField } from './merge';
+import { fieldList, mergeDocs, type MergeField } from './merge';
 import type { QuestionDoc } from './types';
 
 export interface ConflictPanelProps {
@@ -44,8 +44,10 @@ const sentence = (text: string): string => {
 
 /** A 409: the server's newer version beside ours, and the two ways out. */
 export function ConflictPanel({ mine, theirs, message, busy, base, canReapply = true, onReapply, onDiscard }: ConflictPanelProps) {
-  const plan = mergePlan(base ?? editableOf(theirs), mine, editableOf(theirs));
-  const kept = plan.theirs.filter((f) => !plan.mine.includes(f));
+  // The plan of what re-apply will do (mergeDocs), including a proposal accepted on one side and rejected on the
+  // other, which it settles this page's way and names as a collision.
+  const { plan } = mergeDocs(base ?? editableOf(theirs), mine, editableOf(theirs));
+  const kept = plan.theirs.filter((f) => !plan.mine.includes(f) && !plan.collisions.includes(f));
   return (
     <section className="ws-conflict" role="alert" aria-label="Conflict">
       <p className="ws-conflict-heading">

@@ -105,6 +105,10 @@ describe('WorkspaceApp', () => {
     cleanup();
     setup({}, { comments: [{ ...why, resolved_at: '2026-03-02T10:00:00Z', resolved_by_name: 'ann' }] });
     expect(screen.queryByTestId('sent-back')).toBeNull();
+    // Resubmitted (in arbitration, say): no longer in the annotator's hands, so no longer said at the top.
+    cleanup();
+    setup({ state: 'arbitration' }, { comments: [why] });
+    expect(screen.queryByTestId('sent-back')).toBeNull();
   });
 
   it('says why c does nothing on a box question when the server has no segmentation model', () => {

@@ -77,7 +77,11 @@ export function WorkspaceApp({ data, fetchImpl }: WorkspaceAppProps) {
   const title = video.title || `Video ${video.id}`;
   // A reviewer sent the question back and the annotator has not resolved why yet: said at the top, not only in the
   // comments panel below the fold.
-  const sentBack = [...view.comments].reverse().find((c) => c.review_decision === 'send_back' && c.resolved_at === null);
+  // Only while the question is back in the annotator's hands (not once resubmitted, pooled or decided).
+  const backWithAnnotator = editable && ['draft', 'answered'].includes(snapshot.server.state);
+  const sentBack = backWithAnnotator
+    ? [...view.comments].reverse().find((c) => c.review_decision === 'send_back' && c.resolved_at === null)
+    : undefined;
   // Who holds the question, as the server last said (in a 409's newer document, if there is one).
   const held = snapshot.conflict?.current ?? snapshot.server;
   const takeOverNow = async () => {
