@@ -352,10 +352,12 @@ def compute_objects(question: Question, *, progress=None) -> DetectedObjects:
 
 def overlap(sightings: list[tuple[int, tuple]], other: tuple[int, tuple], *, near: int, span: tuple[int, int]) -> float:
     """How well a found object (its boxes on the sampled frames it was seen on) covers ``other``, a box on one
-    frame: the best IoU among its sightings at most ``near`` frames away. A box outside the searched ``span`` of
-    frames (the reference interval moved since it was decided) counts as on the span's nearest end, so an object
-    seen there still covers it."""
-    frame = min(max(other[0], span[0]), span[1])
+    frame: the best IoU among its sightings at most ``near`` frames away. A box just outside the searched ``span``
+    of frames (the reference interval moved a little since it was decided: within two sampling gaps) counts as on
+    the span's nearest end, so an object seen there still covers it; one further away covers nothing here."""
+    frame = other[0]
+    if span[0] - 2 * near <= frame <= span[1] + 2 * near:
+        frame = min(max(frame, span[0]), span[1])
     return max((iou(box, other[1]) for f, box in sightings if abs(f - frame) <= near), default=0.0)
 
 

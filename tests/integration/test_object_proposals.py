@@ -342,6 +342,10 @@ def test_a_rerun_after_the_interval_moved_never_brings_a_rejected_object_back(te
     # A different object that appears later, in the same place, is new.
     outcome = store_found(q, found_object([(f, box) for f in sampled[2:]]))
     assert outcome["created"] == 1
+    # A decision far outside the searched frames (more than two sampling gaps) stands for nothing seen here.
+    ClueProposal.objects.filter(question=q, state="proposed").delete()
+    ClueProposal.objects.filter(pk=rejected.pk).update(frame_index=sampled[-1] + 3 * 25)
+    assert store_found(q, found_object([(f, box) for f in sampled]))["created"] == 1
 
 
 def test_a_clue_drawn_on_another_frame_of_the_object_stands_for_it(team, ready_video, detect_settings):
