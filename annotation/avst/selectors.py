@@ -1,6 +1,7 @@
 """Reads of R-AVST: the counts of its pages, and its stages in a project's summary."""
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from annotation.avst.models import AVObject, BoxProposal, Event, QAPair
 from annotation.projects.models import Decision, Project, ProjectKind
@@ -16,20 +17,32 @@ def overview(*, project: Project) -> dict:
         ready=Count("id", filter=Q(filter_rule="", status=VideoStatus.READY)),
         metadata=Count("id", filter=Q(filter_rule="", status=VideoStatus.METADATA)),
     )
-    events = Event.objects.filter(video__project=project, video__filter_rule="")
-    # The filter on objects joins them in: an event with several objects is one row per object, so every count
-    # here counts distinct events.
-    event_counts = events.aggregate(
-        total=Count("id", distinct=True),
-        analysed=Count("id", filter=Q(audibility_call__isnull=False) | Q(av_objects__isnull=False), distinct=True),
-        # Boxed by the detector, or by a reviewer (where the detector has not run).
-        detected=Count("id", filter=Q(detected_at__isnull=False) | Q(av_objects__boxes__isnull=False), distinct=True),
-        accepted=Count("id", filter=Q(state=Decision.ACCEPTED), distinct=True),
-    )
+    event_counts = event_progress(Event.objects.filter(video__project=project, video__filter_rule=""))
     qa = dict(QAPair.objects.filter(video__project=project).values_list("task").annotate(n=Count("id")))
     removed = dict(videos.exclude(filter_rule="").values_list("filter_rule").annotate(n=Count("id")))
     groups = dict(videos.filter(filter_rule="").values_list("filter_group").annotate(n=Count("id")))
     return {"videos": video_counts, "events": event_counts, "qa": qa, "removed": removed, "groups": groups}
+
+
+def with_progress(events: QuerySet[Event]) -> QuerySet[Event]:
+    """Events with ``has_objects`` and ``has_boxes``, as subqueries: no join, so nothing grows with the boxes."""
+    return events.annotate(
+        has_objects=Exists(AVObject.objects.filter(event=OuterRef("pk"))),
+        has_boxes=Exists(BoxProposal.objects.filter(avobject__event=OuterRef("pk"))),
+    )
+
+
+#: Analysed: by the LLM, or given objects by hand. Boxed: by the detector, or by a reviewer (where it has not run).
+ANALYSED = Q(audibility_call__isnull=False) | Q(has_objects=True)
+BOXED = Q(detected_at__isnull=False) | Q(has_boxes=True)
+
+
+def event_progress(events: QuerySet[Event]) -> dict:
+    """How many of ``events`` there are, are analysed, boxed and accepted (one query)."""
+    return with_progress(events).aggregate(
+        total=Count("id"), analysed=Count("id", filter=ANALYSED), detected=Count("id", filter=BOXED),
+        accepted=Count("id", filter=Q(state=Decision.ACCEPTED)),
+    )
 
 
 def video_rows(*, project: Project):
@@ -39,8 +52,9 @@ def video_rows(*, project: Project):
         .annotate(
             n_events=Count("events", distinct=True),
             n_accepted=Count("events", filter=Q(events__state=Decision.ACCEPTED), distinct=True),
-            n_detected=Count("events", filter=Q(events__detected_at__isnull=False)
-                             | Q(events__av_objects__boxes__isnull=False), distinct=True),
+            n_detected=Coalesce(Subquery(
+                with_progress(Event.objects.filter(video=OuterRef("pk"))).filter(BOXED)
+                .values("video").annotate(n=Count("id")).values("n")[:1]), 0),
             n_objects=Count("events__av_objects", distinct=True),
         )
         .order_by("id")

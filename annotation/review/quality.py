@@ -24,6 +24,7 @@ from typing import Iterable
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, OuterRef, Q
 
+from annotation.avst import selectors as avst_selectors
 from annotation.avst.models import Event, QAPair
 from annotation.counting.models import CandidateQuestion, Clue, Question, QuestionState
 from annotation.projects.models import AuditEntry, Decision, Membership, Project, ProjectKind
@@ -263,13 +264,9 @@ def avst_funnel(*, project: Project) -> list[FunnelStep]:
         kept=Count("id", filter=~Q(filter_group="") & Q(filter_rule="")),
     )
     # As the R-AVST overview counts them: events of the videos filtering kept; analysed by the LLM or given objects
-    # by hand; boxed by the detector or by a reviewer. (Objects and boxes join in: count distinct events.)
-    events = Event.objects.filter(video__project=project, video__filter_rule="").aggregate(
-        events=Count("id", distinct=True),
-        analysed=Count("id", filter=Q(audibility_call__isnull=False) | Q(av_objects__isnull=False), distinct=True),
-        detected=Count("id", filter=Q(detected_at__isnull=False) | Q(av_objects__boxes__isnull=False), distinct=True),
-        accepted=Count("id", filter=Q(state=Decision.ACCEPTED), distinct=True),
-    )
+    # by hand; boxed by the detector or by a reviewer.
+    events = avst_selectors.event_progress(Event.objects.filter(video__project=project, video__filter_rule=""))
+    events["events"] = events["total"]
     pairs = QAPair.objects.filter(video__project=project).aggregate(
         pairs=Count("id"), accepted=Count("id", filter=Q(state=Decision.ACCEPTED))
     )

@@ -215,6 +215,8 @@ def test_avst_funnel(team, django_user_model, client):
     assert (counts["events"], counts["analysed"], counts["detected"]) == (3, 3, 2)
     overview = avst_selectors.overview(project=project)["events"]
     assert (overview["total"], overview["analysed"], overview["detected"]) == (3, 3, 2)
+    rows = {v.pk: v.n_detected for v in avst_selectors.video_rows(project=project)}
+    assert rows[videos[0].pk] == 2 and rows[videos[1].pk] == 0
 
 
 def test_project_home_links(team, client):
