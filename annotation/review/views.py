@@ -219,8 +219,8 @@ def question_table(request, pk: int):
             for problem in errors.values():
                 messages.error(request, f"Nothing was done: {_sentence(problem)}")
             # The choice is kept for the next try: the ticked questions, the action and its fields.
-            request.session["bulk_form"] = {"ids": ids, "action": action, "annotator": annotator,
-                                            "reason": request.POST.get("reason", "")}
+            request.session["bulk_form"] = {"project": project.pk, "ids": ids, "action": action,
+                                            "annotator": annotator, "reason": request.POST.get("reason", "")}
         else:
             if result.done:
                 n = len(result.done)
@@ -229,6 +229,8 @@ def question_table(request, pk: int):
                 messages.warning(request, f"Question {pk_skipped} skipped: {why}.")
         return redirect(f"{reverse('question-table', args=[project.pk])}?{request.POST.get('query', '')}")
     kept = request.session.pop("bulk_form", None) or {}
+    if kept.get("project") != project.pk:
+        kept = {}
     filters = worktable.Filters.from_query(request.GET)
     for name, problem in filters.errors.items():
         messages.error(request, f"{name}: {problem}")

@@ -1,10 +1,12 @@
 """Reads about videos."""
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 
 from annotation.projects.errors import Invalid
 from annotation.projects.models import Project
 from annotation.projects.selectors import state_counts
+from pipeline.jobs.models import ACTIVE_JOB_STATES, Job
 from pipeline.videos.models import Video, VideoStatus
 
 
@@ -26,9 +28,12 @@ def summary_sections(*, project: Project) -> list[dict]:
 
 
 def videos_in_use(project) -> set[int]:
-    """The ids of the project's videos that something refers to (and so cannot be deleted), in one query per
-    referring model, as ``services._references`` finds them."""
+    """The ids of the project's videos that cannot be deleted now: something refers to them (one query per
+    referring model, as ``services._references`` finds them) or a job is processing them."""
     used: set[int] = set()
+    # Being processed: the service refuses it too (its job must be cancelled first).
+    used.update(Job.objects.filter(project=project, target_type=ContentType.objects.get_for_model(Video),
+                                   state__in=ACTIVE_JOB_STATES).values_list("target_id", flat=True))
     for relation in Video._meta.related_objects:
         if relation.one_to_many or relation.one_to_one:
             field = relation.field

@@ -97,6 +97,10 @@ def test_delete_is_offered_only_for_videos_nothing_refers_to(team, failed, clien
     assert reverse("video-delete-page", args=[used.pk]) not in page
     row = page.split(f'data-video-id="{used.pk}"', 1)[1].split("</tr>", 1)[0]
     assert ">in use<" in row
+    # Being processed: not offered either (the service would refuse until the job is cancelled).
+    Job.objects.create(kind="media.process_video", queue="media", project=team.project, target=video)
+    page = client.get(reverse("project-videos", args=[team.project.pk])).content.decode()
+    assert reverse("video-delete-page", args=[video.pk]) not in page
 
 
 def test_reprocess_from_the_videos_page_comes_back_to_it(team, failed, client, monkeypatch):

@@ -34,7 +34,6 @@ export interface BoxShapesProps {
   handles: boolean;
 }
 
-/** The boxes (with their labels) and the resize handles of the selected one, inside the canvas's svg. */
 /**
  * The outline that keeps a label readable on any frame: dark around a light colour, light around a dark one (a
  * navy label in a black outline is lost on a dark frame).
@@ -48,6 +47,7 @@ export function haloFor(color: string): string {
   return 0.2126 * r + 0.7152 * g + 0.0722 * b < 0.18 ? '#fff' : '#000';
 }
 
+/** The boxes (with their labels) and the resize handles of the selected one, inside the canvas's svg. */
 export function BoxShapes({ boxes, selectedKey, perDisplayPixel, handles }: BoxShapesProps) {
   const handleSize = HANDLE_SIZE * perDisplayPixel;
   const labelSize = LABEL_SIZE * perDisplayPixel;
