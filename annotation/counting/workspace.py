@@ -194,14 +194,15 @@ CLUE_CONTENT = ("kind", "start", "end", "frame_index", "x1", "y1", "x2", "y2", "
 def _replace_clues(question: Question, rows: list[dict], user) -> list[Clue]:
     """The question's clues become ``rows``, in their order. A row that is an unchanged clue keeps who made it and
     when (a reviewer who deletes one box has not made the others); the rest are the saver's."""
+    def key(get) -> tuple:  # None and absent alike ("" for a clue without a cluster or a proposal)
+        return tuple("" if get(name) is None else get(name) for name in CLUE_CONTENT)
+
     unchanged: dict[tuple, list[Clue]] = {}
     for clue in Clue.objects.filter(question=question).order_by("pk"):
-        key = tuple(getattr(clue, name) for name in CLUE_CONTENT[:-1]) + (clue.proposal_id,)
-        unchanged.setdefault(tuple(v if v is not None else "" for v in key), []).append(clue)
+        unchanged.setdefault(key(lambda name, c=clue: getattr(c, name)), []).append(clue)
     made = []
     for row in rows:
-        key = tuple(row.get(name) if row.get(name) is not None else "" for name in CLUE_CONTENT)
-        kept = unchanged.get(key)
+        kept = unchanged.get(key(row.get))
         made.append(kept.pop(0) if kept else None)
     Clue.objects.filter(question=question).delete()
     saved = Clue.objects.bulk_create(

@@ -112,8 +112,12 @@ def review_item(request, pk: int):
             messages.error(request, str(exc))
             return redirect("review-item", pk=item.pk)
         item.refresh_from_db()
-        subject = f"question #{item.question_id}" if item.question_id else f"event #{item.event_id}" \
-            if item.event_id else "the item"
+        if item.question_id:
+            subject = f"question #{item.question_id}"
+        elif item.event_id:
+            subject = f"event #{item.event_id}"
+        else:
+            subject = "the item"
         messages.success(request, f"Decided. {item.decision_label}: {subject}.")
         return redirect("review-queues", pk=project.pk)
 
