@@ -24,6 +24,7 @@ export { Player, PLAYBACK_RATES, type PlayerProps } from './player/Player';
 export { GoToField, type GoToFieldProps } from './player/GoToField';
 export { useMediaClock, type MediaClock } from './player/useMediaClock';
 export { usePlayerClock, type PlayerClock, type PlayerVideo } from './player/usePlayerClock';
+export { playerPropsOf, runPlayerCommand, timelineMediaOf, type PlayerCommand, type ProxyMedia } from './player/commands';
 
 // Time and frames on a constant-frame-rate proxy.
 export {

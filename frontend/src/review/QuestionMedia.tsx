@@ -9,8 +9,11 @@ import {
   KEEP_FOCUS,
   leaveTypingTarget,
   Player,
+  playerPropsOf,
+  runPlayerCommand,
   ShortcutHelp,
   Timeline,
+  timelineMediaOf,
   usePlayerClock,
 } from '../components';
 import { useKeyCommands } from '../shared/hooks';
@@ -62,6 +65,7 @@ export function QuestionMedia(props: QuestionMediaProps) {
 function QuestionPlayer({ question, video, blind, clueListTarget, timeInput, items }: QuestionMediaProps & { items: ClueItem[] }) {
   const { fps, frame_count: frameCount, duration } = video;
   const template = video.frame_url_template!;
+  const media = { ...video, proxy_url: video.proxy_url! }; // playable: a proxy is there
   const player = usePlayerClock({ fps, frameCount, duration });
   const { clock, frame } = player;
   const [selectedKey, setSelectedKey] = useState<string | null>(null);
@@ -92,16 +96,8 @@ function QuestionPlayer({ question, video, blind, clueListTarget, timeInput, ite
   };
 
   const run = (command: Command, target: EventTarget | null) => {
+    if (runPlayerCommand(player, command)) return;
     switch (command.type) {
-      case 'togglePlay':
-        player.togglePlay();
-        break;
-      case 'frameStep':
-        player.frameStep(command.delta);
-        break;
-      case 'seekBy':
-        player.seekBy(command.seconds);
-        break;
       case 'step': {
         const next = stepClue(items, { time: clock.time, selectedKey }, command.direction, fps);
         if (next !== null) goTo(next);
@@ -138,34 +134,13 @@ function QuestionPlayer({ question, video, blind, clueListTarget, timeInput, ite
   return (
     <div className="rv-question-media">
       <div className="rv-player" style={aspect}>
-        <Player
-          src={video.proxy_url!}
-          label={title}
-          fps={fps}
-          frameCount={frameCount}
-          width={video.width}
-          height={video.height}
-          clock={clock}
-          onMedia={player.setMedia}
-          onTogglePlay={player.togglePlay}
-          onFrameStep={player.frameStep}
-          onSeekBy={player.seekBy}
-          onRate={player.setRate}
-          overlay={canvas}
-          goTo={{ duration, onSeekTo: pauseAndSeek, onSeekFrame: player.seekFrame }}
-        />
+        <Player {...playerPropsOf(media, player, title)} overlay={canvas} />
       </div>
       <p className="rv-here" role="status" data-testid="here">
         <PositionNote blind={blind} isBoxQuestion={isBoxQuestion} playing={clock.playing} items={items} here={here} frame={frame} refText={refText} />
       </p>
       <Timeline
-        duration={duration}
-        fps={fps}
-        peaksUrl={video.peaks_url}
-        spectrogramUrl={video.spectrogram_url}
-        thumbnailsUrl={video.thumbnails_url}
-        thumbnailsIndex={video.thumbnails_index}
-        media={player.media}
+        {...timelineMediaOf(media, player)}
         regions={regions}
         selectedKey={selectedKey}
         onSelect={selectRegion}

@@ -1,10 +1,10 @@
-import { activatesOnSpace, isEscape, isTypingTarget, keyName, withCommandKey, type KeyLike, type ShortcutHelpItem } from '../components';
+import {
+  activatesOnSpace, isEscape, isTypingTarget, keyName, withCommandKey, type KeyLike, type PlayerCommand, type ShortcutHelpItem,
+} from '../components';
 
 /** The media keys of the review page (the decision keys are decisionKeys.ts's). */
 export type Command =
-  | { type: 'togglePlay' }
-  | { type: 'frameStep'; delta: -1 | 1 }
-  | { type: 'seekBy'; seconds: number }
+  | PlayerCommand
   /** Next / previous clue (question) or sampled second (event). */
   | { type: 'step'; direction: 1 | -1 }
   | { type: 'escape' };

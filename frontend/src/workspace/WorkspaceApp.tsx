@@ -4,8 +4,10 @@ import {
   clampMs,
   frameUrl,
   Player,
+  playerPropsOf,
   ShortcutHelp,
   Timeline,
+  timelineMediaOf,
   usePlayerClock,
   type TimelineHandle,
 } from '../components';
@@ -198,31 +200,10 @@ export function WorkspaceApp({ data, fetchImpl }: WorkspaceAppProps) {
 
       <div className="ws-layout">
         <section className="ws-media-pane" aria-label="Video">
-          <Player
-            src={video.proxy_url}
-            label={title}
-            fps={fps}
-            frameCount={frameCount}
-            width={video.width}
-            height={video.height}
-            clock={clock}
-            onMedia={player.setMedia}
-            onTogglePlay={player.togglePlay}
-            onFrameStep={player.frameStep}
-            onSeekBy={player.seekBy}
-            onRate={player.setRate}
-            overlay={canvas}
-            goTo={{ duration, onSeekTo: pauseAndSeek, onSeekFrame: player.seekFrame }}
-          />
+          <Player {...playerPropsOf(video, player, title)} overlay={canvas} />
           <Timeline
             ref={timelineRef}
-            duration={duration}
-            fps={fps}
-            peaksUrl={video.peaks_url}
-            spectrogramUrl={video.spectrogram_url}
-            thumbnailsUrl={video.thumbnails_url}
-            thumbnailsIndex={video.thumbnails_index}
-            media={player.media}
+            {...timelineMediaOf(video, player)}
             regions={regions}
             selectedKey={view.selectedKey}
             onSelect={selectRegion}

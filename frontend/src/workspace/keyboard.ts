@@ -1,9 +1,10 @@
-import { activatesOnSpace, historyKey, isEscape, isTypingTarget, keyName, withCommandKey, type KeyLike, type ShortcutHelpItem } from '../components';
+import {
+  activatesOnSpace, historyKey, isEscape, isTypingTarget, keyName, withCommandKey, type KeyLike, type PlayerCommand,
+  type ShortcutHelpItem,
+} from '../components';
 
 export type Command =
-  | { type: 'togglePlay' }
-  | { type: 'frameStep'; delta: -1 | 1 }
-  | { type: 'seekBy'; seconds: number }
+  | PlayerCommand
   | { type: 'setRefStart' }
   | { type: 'setRefEnd' }
   | { type: 'eventStart' }

@@ -1,5 +1,5 @@
 import { useCallback } from 'react';
-import { leaveTypingTarget, type KeyLike, type PlayerClock } from '../components';
+import { leaveTypingTarget, runPlayerCommand, type KeyLike, type PlayerClock } from '../components';
 import { useKeyCommands, useLatest } from '../shared/hooks';
 import { commandForKey, type Command } from './keyboard';
 import type { ClueCommands } from './useClueCommands';
@@ -16,16 +16,8 @@ export function useWorkspaceKeys(
   clickToBox?: { toggle: () => void },
 ): void {
   const run = (command: Command, target: EventTarget | null) => {
+    if (runPlayerCommand(player, command)) return;
     switch (command.type) {
-      case 'togglePlay':
-        player.togglePlay();
-        break;
-      case 'frameStep':
-        player.frameStep(command.delta);
-        break;
-      case 'seekBy':
-        player.seekBy(command.seconds);
-        break;
       case 'setRefStart':
         clues.setRefFromPlayer('ref_start');
         break;
